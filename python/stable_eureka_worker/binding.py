@@ -1,0 +1,241 @@
+"""Binding a checked reward to the env class, inside a job process.
+
+The env module is loaded from its file (never by dotted path into a run folder), the reward
+is compiled with its own file name (so tracebacks point at the reward's lines) into globals
+built from the env module's (its constants stay visible) minus modules other than
+math/numpy/random and with a reduced set of builtins, and it becomes `compute_reward` of a
+subclass: env.py is never edited, the original class is never changed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import importlib.util
+import math
+import numbers
+import random
+import sys
+import threading
+import time
+import traceback
+import types
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from .envfolder import REWARD_METHOD, find_env_file
+from .rewardcheck import ALLOWED_MODULES, SAFE_BUILTINS
+
+RESERVED_COMPONENTS = ("fitness_score",)
+
+
+class RewardContractError(Exception):
+    """compute_reward returned something other than (float, dict of finite floats)."""
+
+
+class JobFailure(Exception):
+    """A failure with a known phase and a sentence that explains it."""
+
+    def __init__(self, phase: str, reason: str, line: int | None = None, tb: str | None = None) -> None:
+        super().__init__(reason)
+        self.phase = phase
+        self.reason = reason
+        self.line = line
+        self.tb = tb
+
+
+_module_cache: dict[str, types.ModuleType] = {}
+
+
+def load_env_module(env_dir: str | Path) -> types.ModuleType:
+    env_file = find_env_file(Path(env_dir).resolve())
+    key = str(env_file)
+    if key in _module_cache:
+        return _module_cache[key]
+    folder = str(env_file.parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # sibling modules of env.py import as in stable-eureka
+    name = "stable_eureka_env_" + hashlib.sha1(key.encode()).hexdigest()[:12]
+    spec = importlib.util.spec_from_file_location(name, env_file)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    _module_cache[key] = module
+    return module
+
+
+def reward_globals(env_module: types.ModuleType) -> dict[str, Any]:
+    g: dict[str, Any] = {}
+    for k, v in vars(env_module).items():
+        if k.startswith("__"):
+            continue
+        if isinstance(v, types.ModuleType) and v.__name__.split(".")[0] not in ALLOWED_MODULES:
+            continue
+        g[k] = v
+    g.setdefault("math", math)
+    g.setdefault("np", np)
+    g.setdefault("random", random)
+    safe = {name: getattr(builtins, name) for name in SAFE_BUILTINS}
+    safe["__import__"] = _guarded_import
+    g["__builtins__"] = safe
+    g["__name__"] = "reward"
+    return g
+
+
+def _guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
+    if level or name.split(".")[0] not in ALLOWED_MODULES:
+        raise ImportError(f"reward code may import only {', '.join(ALLOWED_MODULES)}, not {name}")
+    return __import__(name, globals, locals, fromlist, level)
+
+
+class CallWatch:
+    """Spots a compute_reward call that never returns (an infinite loop) and says so,
+    instead of leaving the job to its wall-time limit."""
+
+    def __init__(self, max_call_s: float, on_stuck: Callable[[str], None]) -> None:
+        self.max_call_s = max_call_s
+        self.entered: float | None = None
+        self.calls = 0
+        self._on_stuck = on_stuck
+        threading.Thread(target=self._watch, daemon=True, name="reward-watch").start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(min(0.5, self.max_call_s / 4))
+            started = self.entered
+            if started is not None and time.monotonic() - started > self.max_call_s:
+                self._on_stuck(
+                    f"compute_reward did not return within {self.max_call_s:g} s on call {self.calls} "
+                    "(an infinite loop or a very slow computation)"
+                )
+                return
+
+
+def _as_float(value: Any, what: str) -> float:
+    if isinstance(value, (bool, np.bool_)):
+        return float(value)
+    if isinstance(value, numbers.Real):
+        f = float(value)
+    elif isinstance(value, np.ndarray) and value.size == 1:
+        f = float(value.reshape(()))
+    else:
+        shape = f" of shape {value.shape}" if isinstance(value, np.ndarray) else ""
+        raise RewardContractError(f"{what} must be a float, got {type(value).__name__}{shape}")
+    if not math.isfinite(f):
+        raise RewardContractError(f"{what} is {f} (it must be a finite number)")
+    return f
+
+
+def validate_result(result: Any, call: int) -> tuple[float, dict[str, float]]:
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        got = f"a {type(result).__name__}" + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
+        raise RewardContractError(
+            f"compute_reward must return (total_reward, components_dict); on call {call} it returned {got}"
+        )
+    total, comps = result
+    if not isinstance(comps, dict):
+        raise RewardContractError(
+            f"the second value returned by compute_reward must be a dict of named float components, "
+            f"got {type(comps).__name__} on call {call}"
+        )
+    out: dict[str, float] = {}
+    for k, v in comps.items():
+        if not isinstance(k, str):
+            raise RewardContractError(f"component names must be strings, got {k!r} on call {call}")
+        if k in RESERVED_COMPONENTS:
+            raise RewardContractError(f"the component name {k!r} is reserved for the ground truth; rename it")
+        out[k] = _as_float(v, f"component {k!r} (call {call})")
+    return _as_float(total, f"the total reward (call {call})"), out
+
+
+def compile_reward(code: str, filename: str, env_module: types.ModuleType) -> tuple[Callable[..., Any], dict[str, Any]]:
+    g = reward_globals(env_module)
+    try:
+        exec(compile(code, filename, "exec"), g)
+    except Exception as e:
+        raise JobFailure("bind_reward", f"running the reward module failed: {type(e).__name__}: {e}", reward_line(e, filename), traceback.format_exc()) from None
+    fn = g.get(REWARD_METHOD)
+    if not callable(fn):
+        raise JobFailure("bind_reward", f"the reward code defines no function {REWARD_METHOD}")
+    return fn, g
+
+
+def bind_reward(
+    env_class: type,
+    code: str,
+    filename: str,
+    env_module: types.ModuleType,
+    watch: CallWatch | None = None,
+    component_names: list[str] | None = None,
+) -> type:
+    """A subclass of env_class whose compute_reward is the checked reward. Component names
+    are appended to `component_names` in the order the reward first returns them."""
+    fn, _ = compile_reward(code, filename, env_module)
+    counter = [0]
+    names = component_names if component_names is not None else []
+    seen = set(names)
+
+    def compute_reward(self: Any, *args: Any, **kwargs: Any) -> tuple[float, dict[str, float]]:
+        counter[0] += 1
+        if watch is not None:
+            watch.calls = counter[0]
+            watch.entered = time.monotonic()
+            result = fn(self, *args, **kwargs)
+            watch.entered = None
+        else:
+            result = fn(self, *args, **kwargs)
+        total, comps = validate_result(result, counter[0])
+        if len(seen) < len(comps) or not seen.issuperset(comps):
+            for k in comps:
+                if k not in seen:
+                    seen.add(k)
+                    names.append(k)
+        return total, comps
+
+    return type(env_class.__name__, (env_class,), {REWARD_METHOD: compute_reward, "__module__": env_class.__module__})
+
+
+def reward_line(exc: BaseException, filename: str) -> int | None:
+    """The reward's own line the exception passed through last."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if line is None and isinstance(exc, SyntaxError) and exc.filename == filename:
+        line = exc.lineno
+    return line
+
+
+def reward_traceback(exc: BaseException, filename: str) -> str:
+    """The traceback from the first frame in the reward file on: what the LLM needs to see."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    first = next((i for i, f in enumerate(frames) if f.filename == filename), None)
+    if first is None:
+        return "".join(traceback.format_exception(exc))
+    lines = ["Traceback (most recent call last):\n"]
+    lines += traceback.format_list(frames[first:])
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines)
+
+
+def env_with_reward_source(env_file: Path, class_name: str, code: str) -> str:
+    """env.py with the reward inserted as a method of the class: written beside a sample for
+    reproducibility only (the worker binds the reward without it)."""
+    import ast
+    import textwrap
+
+    source = env_file.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
+    if cls is None or cls.end_lineno is None:
+        return source + "\n\n# reward (class not found for insertion)\n" + code
+    lines = source.splitlines(keepends=True)
+    indent = " " * (cls.body[0].col_offset if cls.body else 4)
+    method = textwrap.indent(textwrap.dedent(code).strip("\n"), indent) + "\n"
+    banner = f"\n{indent}# --- compute_reward inserted by stable-eureka ---\n"
+    return "".join(lines[: cls.end_lineno]) + banner + method + "".join(lines[cls.end_lineno :])

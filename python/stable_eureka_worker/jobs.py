@@ -1,0 +1,289 @@
+"""Job execution: every job in its own child process, with limits.
+
+`Executor` is the interface the server uses; `LocalProcessExecutor` runs jobs on this
+machine. Children are forked from a forkserver that imported torch, SB3 and gymnasium once,
+so a job starts in milliseconds instead of the seconds a fresh interpreter needs. A child
+that raises, hangs, runs out of memory or dies ends as a job result with a status and a
+reason; the worker itself never goes down with it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import multiprocessing.forkserver
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import psutil
+
+EventSink = Callable[[str, dict[str, Any]], None]
+
+MB = 1024 * 1024
+
+
+@dataclass
+class Limits:
+    wall_s: float = 3600.0
+    memory_mb: float = 4096.0
+    # Address-space limits break CUDA (it maps far more virtual memory than it uses), so on
+    # the GPU only the resident-memory watch applies.
+    address_space: bool = True
+
+
+class Executor(Protocol):
+    """What the server needs from whatever runs jobs (a local pool now, a cluster later)."""
+
+    max_jobs: int
+
+    def submit(self, job_id: str, task: str, params: dict[str, Any], limits: Limits, on_event: EventSink) -> Future[dict[str, Any]]: ...
+
+    def cancel(self, job_id: str) -> bool: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+    def shutdown(self) -> None: ...
+
+
+@dataclass
+class _Job:
+    job_id: str
+    task: str
+    params: dict[str, Any]
+    limits: Limits
+    on_event: EventSink
+    future: Future[dict[str, Any]] = field(default_factory=Future)
+    cancelled: bool = False
+    process: Any = None
+
+
+def _failure(status: str, phase: str, reason: str, tb: str | None = None, exit_code: int | None = None) -> dict[str, Any]:
+    return {
+        "status": status,
+        "failure": {"phase": phase, "reason": reason, "traceback": tb, "line": None, "exit_code": exit_code},
+    }
+
+
+class LocalProcessExecutor:
+    PRELOAD = ["stable_eureka_worker.preload"]
+
+    def __init__(self, max_jobs: int | None = None, poll_s: float = 0.05) -> None:
+        self.max_jobs = max_jobs or os.cpu_count() or 1
+        self._poll_s = poll_s
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(self.PRELOAD)
+        self._lock = threading.Lock()
+        self._slots = threading.Semaphore(self.max_jobs)
+        self._queued: list[_Job] = []
+        self._running: dict[str, _Job] = {}
+        self._seq = itertools.count()
+
+    def warm_up(self) -> None:
+        """Start the forkserver (and its imports) now rather than on the first job."""
+        multiprocessing.forkserver.ensure_running()
+
+    def submit(self, job_id: str, task: str, params: dict[str, Any], limits: Limits, on_event: EventSink) -> Future[dict[str, Any]]:
+        job = _Job(job_id, task, params, limits, on_event)
+        with self._lock:
+            self._queued.append(job)
+            position = len(self._queued) + len(self._running) - self.max_jobs
+        if position > 0:
+            on_event("queued", {"position": position})
+        threading.Thread(target=self._run, args=(job,), daemon=True, name=f"job-{job_id}").start()
+        return job.future
+
+    def cancel(self, job_id: str) -> bool:
+        with self._lock:
+            job = self._running.get(job_id) or next((j for j in self._queued if j.job_id == job_id), None)
+            if job is None:
+                return False
+            job.cancelled = True
+        return True
+
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return {"running": list(self._running), "queued": [j.job_id for j in self._queued], "max_jobs": self.max_jobs}
+
+    def shutdown(self) -> None:
+        with self._lock:
+            jobs = list(self._running.values()) + list(self._queued)
+        for job in jobs:
+            job.cancelled = True
+            if job.process is not None and job.process.is_alive():
+                _kill_tree(job.process.pid)
+
+    def _run(self, job: _Job) -> None:
+        try:
+            with self._slots:
+                with self._lock:
+                    self._queued.remove(job)
+                    self._running[job.job_id] = job
+                try:
+                    result = _failure("cancelled", "queued", "cancelled before it started") if job.cancelled else self._supervise(job)
+                finally:
+                    with self._lock:
+                        self._running.pop(job.job_id, None)
+            job.future.set_result(result)
+        except BaseException as e:  # the supervisor itself must never take the worker down
+            job.future.set_result(_failure("crashed", "supervise", f"{type(e).__name__}: {e}", traceback.format_exc()))
+
+    def _supervise(self, job: _Job) -> dict[str, Any]:
+        receiver, sender = self._ctx.Pipe(duplex=False)
+        proc = self._ctx.Process(target=child_main, args=(job.task, job.params, sender, job.limits), daemon=True, name=f"se-job-{job.job_id}")
+        job.process = proc
+        proc.start()
+        sender.close()
+        job.on_event("started", {"pid": proc.pid})
+        started = time.monotonic()
+        result: dict[str, Any] | None = None
+        verdict: dict[str, Any] | None = None
+        ps = _process(proc.pid)
+        phase = "start"
+        while True:
+            try:
+                if receiver.poll(self._poll_s):
+                    msg = receiver.recv()
+                    if msg["type"] == "event":
+                        if msg["event"] == "phase":
+                            phase = msg["data"]["phase"]
+                        job.on_event(msg["event"], msg["data"])
+                    elif msg["type"] == "result":
+                        result = msg["result"]
+                    continue
+            except (EOFError, OSError):
+                break  # the child closed its end: it exited (or is exiting)
+            if not proc.is_alive():
+                break
+            elapsed = time.monotonic() - started
+            if job.cancelled:
+                verdict = _failure("cancelled", phase, "cancelled on request")
+            elif elapsed > job.limits.wall_s:
+                verdict = _failure("timeout", phase, f"exceeded the wall-time limit of {job.limits.wall_s:g} s")
+            elif ps is not None and _rss_mb(ps) > job.limits.memory_mb:
+                verdict = _failure("out_of_memory", phase, f"used more than the memory limit of {job.limits.memory_mb:g} MB")
+            if verdict is not None:
+                _kill_tree(proc.pid)
+                break
+        proc.join(timeout=10)
+        if proc.is_alive():
+            _kill_tree(proc.pid)
+            proc.join(timeout=5)
+        receiver.close()
+        if verdict is not None:
+            return verdict
+        if result is not None:
+            return result
+        code = proc.exitcode
+        how = f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exited with code {code}"
+        hint = " (the system may have run out of memory)" if code == -signal.SIGKILL else ""
+        return _failure("crashed", phase, f"the job process {how} without a result{hint}", exit_code=code)
+
+
+def _process(pid: int) -> psutil.Process | None:
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None
+
+
+def _rss_mb(p: psutil.Process) -> float:
+    try:
+        procs = [p] + p.children(recursive=True)
+        return sum(c.memory_info().rss for c in procs) / MB
+    except psutil.Error:
+        return 0.0
+
+
+def _kill_tree(pid: int) -> None:
+    try:
+        parent = psutil.Process(pid)
+        procs = parent.children(recursive=True) + [parent]
+    except psutil.Error:
+        return
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+
+
+# --- inside the child ---------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    """The forkserver is our parent; if the worker dies it exits, and so must we."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _limit_address_space(memory_mb: float) -> None:
+    import resource
+
+    vms = psutil.Process().memory_info().vms
+    limit = int(vms + memory_mb * MB)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class JobContext:
+    """What a task sees: a way to send events and to name the phase it is in."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self._send_lock = threading.Lock()
+        self.phase = "start"
+
+    def emit(self, event: str, data: dict[str, Any]) -> None:
+        with self._send_lock:
+            self._conn.send({"type": "event", "event": event, "data": data})
+
+    def enter(self, phase: str) -> None:
+        self.phase = phase
+        self.emit("phase", {"phase": phase})
+
+    def finish(self, result: dict[str, Any]) -> None:
+        with self._send_lock:
+            self._conn.send({"type": "result", "result": result})
+
+    def abort(self, reason: str, line: int | None = None) -> None:
+        """Report a failure from any thread and end the process at once."""
+        try:
+            self.finish({"status": "failed", "failure": {"phase": self.phase, "reason": reason, "traceback": None, "line": line, "exit_code": None}})
+        finally:
+            os._exit(3)
+
+
+def child_main(task: str, params: dict[str, Any], conn: Any, limits: Limits) -> None:
+    # stdout belongs to the protocol: whatever a reward or library prints goes to stderr.
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    _die_with_parent()
+    if limits.address_space:
+        _limit_address_space(limits.memory_mb)
+    from . import tasks
+    from .binding import JobFailure
+
+    ctx = JobContext(conn)
+    try:
+        result = tasks.TASKS[task](params, ctx)
+        result.setdefault("status", "succeeded")
+        ctx.finish(result)
+    except JobFailure as f:
+        ctx.finish({"status": "failed", "failure": {"phase": f.phase, "reason": f.reason, "traceback": f.tb, "line": f.line, "exit_code": None}})
+    except MemoryError:
+        ctx.finish(_failure("out_of_memory", ctx.phase, f"ran out of memory (limit {limits.memory_mb:g} MB)", traceback.format_exc()))
+    except BaseException as e:
+        ctx.finish(_failure("failed", ctx.phase, f"{type(e).__name__}: {e}", traceback.format_exc()))
+    finally:
+        conn.close()

@@ -1,0 +1,303 @@
+"""The worker process: JSON lines on stdin/stdout (see ../PROTOCOL.md).
+
+Quick requests (ping, the static part of describe/check, cancel) are answered on the reading
+thread; everything that runs env or reward code is a job in a child process, answered when
+the job ends, with events while it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sys
+import threading
+import traceback
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, Callable
+
+from . import PROTOCOL_VERSION
+from .envfolder import CallSite, describe_static
+from .errors import BadRequest, WorkerError
+from .jobs import Executor, Limits, LocalProcessExecutor
+from .rewardcheck import check_static, llm_feedback
+
+DEFAULT_LIMITS = {
+    "train": Limits(wall_s=3600, memory_mb=4096),
+    "evaluate": Limits(wall_s=900, memory_mb=4096),
+    "render_gif": Limits(wall_s=900, memory_mb=4096),
+    "smoke": Limits(wall_s=60, memory_mb=2048),
+    "describe_spaces": Limits(wall_s=60, memory_mb=2048),
+}
+
+
+def _clean(o: Any) -> Any:
+    """JSON has no NaN/inf: send them as null rather than as invalid JSON."""
+    if isinstance(o, float):
+        return o if math.isfinite(o) else None
+    if isinstance(o, dict):
+        return {str(k): _clean(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_clean(v) for v in o]
+    return o
+
+
+class Server:
+    def __init__(self, executor: Executor, out: Any = None) -> None:
+        self.executor = executor
+        self._out = out or sys.stdout
+        self._write_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._pending: set[Future[Any]] = set()
+        self.methods: dict[str, Callable[[str, dict[str, Any]], Any]] = {
+            "ping": lambda _id, _p: {"pong": True},
+            "describe_env": self.describe_env,
+            "check_reward": self.check_reward,
+            "train": self._job("train"),
+            "evaluate": self._job("evaluate"),
+            "render_gif": self._job("render_gif"),
+            "cancel": self.cancel,
+            "jobs": lambda _id, _p: self.executor.status(),
+            "shutdown": self.shutdown,
+        }
+
+    # --- output ---------------------------------------------------------------------------
+
+    def send(self, msg: dict[str, Any]) -> None:
+        line = json.dumps(_clean(msg), separators=(",", ":"), default=str)
+        with self._write_lock:
+            self._out.write(line + "\n")
+            self._out.flush()
+
+    def reply(self, req_id: str, result: Any) -> None:
+        self.send({"type": "reply", "id": req_id, "ok": True, "result": result})
+
+    def error(self, req_id: str | None, kind: str, message: str, **details: Any) -> None:
+        self.send({"type": "reply", "id": req_id, "ok": False, "error": {"kind": kind, "message": message, "details": details}})
+
+    def event(self, req_id: str, name: str, data: dict[str, Any]) -> None:
+        self.send({"type": "event", "id": req_id, "event": name, "data": data})
+
+    # --- the loop -------------------------------------------------------------------------
+
+    def hello(self) -> None:
+        import gymnasium
+        import numpy
+        import stable_baselines3
+        import torch
+
+        self.send(
+            {
+                "type": "hello",
+                "protocol": PROTOCOL_VERSION,
+                "pid": os.getpid(),
+                "python": platform.python_version(),
+                "versions": {
+                    "torch": torch.__version__,
+                    "stable_baselines3": stable_baselines3.__version__,
+                    "gymnasium": gymnasium.__version__,
+                    "numpy": numpy.__version__,
+                },
+                "cuda": bool(torch.cuda.is_available()),
+                "cpus": os.cpu_count(),
+                "max_jobs": self.executor.max_jobs,
+            }
+        )
+
+    def serve(self, stdin: Any) -> None:
+        for raw in stdin:
+            if not raw.strip():
+                continue
+            try:
+                msg = json.loads(raw)
+            except json.JSONDecodeError as e:
+                self.error(None, "protocol", f"not a JSON line: {e}")
+                continue
+            self.handle(msg)
+            if self._stopping.is_set():
+                break
+        self.executor.shutdown()
+
+    def handle(self, msg: dict[str, Any]) -> None:
+        req_id = msg.get("id")
+        if msg.get("type") != "request" or not isinstance(req_id, str):
+            self.error(req_id if isinstance(req_id, str) else None, "protocol", "expected {type: 'request', id: string, method, params}")
+            return
+        method = self.methods.get(str(msg.get("method")))
+        if method is None:
+            self.error(req_id, "unknown_method", f"unknown method {msg.get('method')!r}", known=sorted(self.methods))
+            return
+        params = msg.get("params") or {}
+        try:
+            result = method(req_id, params)
+        except WorkerError as e:
+            self.error(req_id, e.kind, e.message, **e.details)
+            return
+        except Exception as e:
+            self.error(req_id, "internal", f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
+            return
+        if isinstance(result, Future):
+            return  # a job: replied when it ends
+        self.reply(req_id, result)
+
+    # --- methods --------------------------------------------------------------------------
+
+    def _env_params(self, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        env = params.get("env")
+        if not isinstance(env, dict) or not isinstance(env.get("env_dir"), str):
+            raise BadRequest("params.env.env_dir (the env folder's path) is required", path="env.env_dir")
+        static = describe_static(env["env_dir"], env.get("class_name"))
+        resolved = {
+            "env_dir": static["env_dir"],
+            "class_name": static["class_name"],
+            "kwargs": env.get("kwargs") or {},
+            "max_episode_steps": env.get("max_episode_steps"),
+        }
+        return resolved, static
+
+    def _limits(self, task: str, params: dict[str, Any]) -> Limits:
+        base = DEFAULT_LIMITS[task]
+        given = params.get("limits") or {}
+        device = str(((params.get("rl") or {}).get("training") or {}).get("device", params.get("device", "cpu")))
+        return Limits(
+            wall_s=float(given.get("wall_s", base.wall_s)),
+            memory_mb=float(given.get("memory_mb", base.memory_mb)),
+            address_space=not device.startswith("cuda") and not (device == "auto" and _cuda_available()),
+        )
+
+    def _run_job(self, req_id: str, task: str, params: dict[str, Any], finish: Callable[[dict[str, Any]], Any] | None = None) -> Future[Any]:
+        future = self.executor.submit(req_id, task, params, self._limits(task, params), lambda name, data: self.event(req_id, name, data))
+
+        def done(f: Future[dict[str, Any]]) -> None:
+            try:
+                result = f.result()
+                self.reply(req_id, finish(result) if finish else result)
+            except Exception as e:
+                self.error(req_id, "internal", f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
+            finally:
+                self._pending.discard(future)
+
+        self._pending.add(future)
+        future.add_done_callback(done)
+        return future
+
+    def describe_env(self, req_id: str, params: dict[str, Any]) -> Any:
+        env, static = self._env_params(params)
+        static.pop("module_names", None)
+        static.pop("module_star_import", None)
+
+        def finish(result: dict[str, Any]) -> dict[str, Any]:
+            if result.get("status") != "succeeded":
+                failure = result.get("failure") or {}
+                static["warnings"].append(f"could not create the env to read its spaces: {failure.get('reason')}")
+                result = {}
+            return {**static, **{k: result.get(k) for k in ("observation_space", "action_space", "observation_shape", "action_shape", "action_type")}}
+
+        return self._run_job(req_id, "describe_spaces", {"env": env}, finish)
+
+    def check_reward(self, req_id: str, params: dict[str, Any]) -> Any:
+        code = params.get("code")
+        if not isinstance(code, str):
+            raise BadRequest("params.code (the reward's source) is required", path="code")
+        env, static = self._env_params(params)
+        site = CallSite(
+            positional=static["call_site"]["positional"],
+            keywords=static["call_site"]["keywords"],
+            line=static["call_site"]["line"],
+            text=static["call_site"]["text"],
+        )
+        checked = check_static(code, site, static["module_names"], static["module_star_import"])
+        base = {
+            "passed": False,
+            "stage": checked.stage,
+            "errors": [p.as_dict() for p in checked.problems],
+            "warnings": checked.warnings + static["warnings"],
+            "llm_feedback": llm_feedback(checked.problems),
+            "components": None,
+            "smoke": None,
+            "signature": site.signature(),
+        }
+        smoke = params.get("smoke", {})
+        if checked.problems or smoke is False:
+            base["passed"] = not checked.problems
+            return base
+
+        def finish(result: dict[str, Any]) -> dict[str, Any]:
+            if result.get("status") == "succeeded":
+                base.update(passed=True, stage="ok", components=result["components"], smoke=result["smoke"])
+                base["warnings"] += result.get("warnings", [])
+                return base
+            failure = result.get("failure") or {}
+            reason = failure.get("reason", "the smoke run failed")
+            if result.get("status") == "timeout":
+                reason = f"the smoke run did not finish: {reason} (an infinite loop or a very slow reward?)"
+            elif result.get("status") == "out_of_memory":
+                reason = f"the smoke run {reason}"
+            error = {"stage": "smoke", "message": reason, "line": failure.get("line"), "col": None}
+            base.update(passed=False, stage="smoke", errors=[error], failure={**failure, "status": result.get("status")})
+            fb = f"Your reward function failed when run in the environment ({failure.get('phase', 'smoke')}): {reason}"
+            if failure.get("traceback"):
+                fb += "\n" + failure["traceback"].strip()
+            base["llm_feedback"] = fb + "\nReturn only a corrected `compute_reward`."
+            return base
+
+        job = {"env": env, "code": code, "smoke": smoke or {}, "reward_file": str(params.get("reward_file") or "reward.py"), "max_call_s": params.get("max_call_s")}
+        return self._run_job(req_id, "smoke", {**job, "limits": params.get("limits")}, finish)
+
+    def _job(self, task: str) -> Callable[[str, dict[str, Any]], Any]:
+        def start(req_id: str, params: dict[str, Any]) -> Any:
+            if not isinstance(params.get("code"), str):
+                raise BadRequest("params.code (the reward's source) is required", path="code")
+            env, _ = self._env_params(params)
+            if task == "train":
+                if not isinstance(params.get("rl"), dict):
+                    raise BadRequest("params.rl (the config's rl section) is required", path="rl")
+                if not isinstance(params.get("out_dir"), str):
+                    raise BadRequest("params.out_dir is required", path="out_dir")
+                Path(params["out_dir"]).mkdir(parents=True, exist_ok=True)
+            elif not isinstance(params.get("model"), str):
+                raise BadRequest("params.model (a saved model's path) is required", path="model")
+            return self._run_job(req_id, task, {**params, "env": env})
+
+        return start
+
+    def cancel(self, _id: str, params: dict[str, Any]) -> Any:
+        target = params.get("id")
+        if not isinstance(target, str):
+            raise BadRequest("params.id (the job's request id) is required", path="id")
+        return {"cancelled": self.executor.cancel(target)}
+
+    def shutdown(self, req_id: str, _params: dict[str, Any]) -> Any:
+        self._stopping.set()
+        return {"bye": True}
+
+
+_cuda: bool | None = None
+
+
+def _cuda_available() -> bool:
+    global _cuda
+    if _cuda is None:
+        import torch
+
+        _cuda = bool(torch.cuda.is_available())
+    return _cuda
+
+
+def main() -> None:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    # The protocol owns the real stdout; anything else printing goes to stderr.
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    max_jobs = int(os.environ.get("STABLE_EUREKA_MAX_JOBS", "0")) or None
+    executor = LocalProcessExecutor(max_jobs)
+    server = Server(executor, out)
+    server.hello()
+    threading.Thread(target=executor.warm_up, daemon=True, name="forkserver-warm-up").start()
+    server.serve(sys.stdin)
+    out.flush()
+    os._exit(0)  # daemon threads and the forkserver must not hold the exit

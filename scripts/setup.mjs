@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// One idempotent set-up for a fresh clone: npm packages, the pinned Python venv, the
+// TypeScript build. Uses Node built-ins only, because it runs before node_modules exist.
+// Each step leaves a stamp keyed by its inputs, so a second run only checks the stamps.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const stateDir = path.join(root, '.stable-eureka');
+
+function log(msg) {
+  process.stderr.write(`[setup] ${msg}\n`);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) {
+    throw new Error(`'${cmd} ${args.join(' ')}' failed with exit code ${r.status ?? r.signal}`);
+  }
+}
+
+function hashFiles(files, extra = '') {
+  const h = createHash('sha256');
+  for (const f of files) h.update(fs.existsSync(f) ? fs.readFileSync(f) : '');
+  h.update(extra);
+  return h.digest('hex').slice(0, 16);
+}
+
+function readStamp(file) {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+function npmPackages() {
+  const lock = path.join(root, 'package-lock.json');
+  const key = hashFiles([path.join(root, 'package.json'), lock], process.version);
+  const stamp = path.join(root, 'node_modules', '.stable-eureka-stamp');
+  if (readStamp(stamp) === key) return;
+  log('installing npm packages');
+  run('npm', fs.existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+  fs.writeFileSync(stamp, key);
+}
+
+function findSystemPython() {
+  const candidates = [process.env.STABLE_EUREKA_BASE_PYTHON, 'python3.11', 'python3.12', 'python3', 'python'];
+  for (const c of candidates.filter(Boolean)) {
+    const r = spawnSync(c, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
+    if (r.status !== 0) continue;
+    const [major, minor] = r.stdout.trim().split('.').map(Number);
+    if (major === 3 && minor >= 10) return { exe: c, version: r.stdout.trim() };
+  }
+  throw new Error('Python >= 3.10 is needed for the training worker; install it or set STABLE_EUREKA_BASE_PYTHON');
+}
+
+// The venv lives outside the clone, keyed by the pinned requirements, so that fresh clones
+// on one machine (CI) share it instead of downloading torch again.
+export function venvDir(pythonVersion) {
+  if (process.env.STABLE_EUREKA_VENV) return path.resolve(process.env.STABLE_EUREKA_VENV);
+  const key = hashFiles([path.join(root, 'python', 'requirements.txt')], pythonVersion);
+  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(cache, 'stable-eureka', `venv-py${pythonVersion}-${key}`);
+}
+
+function pythonEnv() {
+  const sys = findSystemPython();
+  const dir = venvDir(sys.version);
+  const py = path.join(dir, 'bin', 'python');
+  const done = path.join(dir, '.complete');
+  if (!fs.existsSync(done)) {
+    log(`creating Python ${sys.version} venv at ${dir} (first use; a few minutes)`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    run(sys.exe, ['-m', 'venv', dir]);
+    run(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', path.join(root, 'python', 'requirements.txt')]);
+    fs.writeFileSync(done, new Date().toISOString());
+  }
+  fs.mkdirSync(stateDir, { recursive: true });
+  fs.writeFileSync(path.join(stateDir, 'python.json'), JSON.stringify({ python: py, venv: dir }, null, 2));
+  return py;
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function buildTypeScript() {
+  const stamp = path.join(root, 'dist', '.build-stamp');
+  const sources = Math.max(newestMtime(path.join(root, 'src')), fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs);
+  const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
+  if (built > sources) return;
+  log('building TypeScript');
+  run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+export function setup() {
+  npmPackages();
+  const python = pythonEnv();
+  buildTypeScript();
+  return { python };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    setup();
+  } catch (err) {
+    log(`failed: ${err.message}`);
+    process.exit(1);
+  }
+}

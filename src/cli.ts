@@ -1,0 +1,278 @@
+/**
+ * `stable-eureka <command>`: thin commands over the same functions notebooks call.
+ * Exit codes: 0 success, 1 the reward or job failed, 2 bad usage, config or env folder.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig, type LoadedConfig } from './config';
+import { describeEnv, resolveEnvTarget } from './envs';
+import { packageRoot } from './pyenv';
+import { checkReward, evaluatePolicy, trainReward } from './training';
+import { shutdownWorker, WorkerDiedError, WorkerRequestError } from './worker/client';
+import type { CheckResult, EvalPoint, TrainResult } from './worker/protocol';
+
+class UsageError extends Error {}
+
+const fmt = (x: number | null | undefined, digits = 2) => (x == null || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
+const err = (s: string) => process.stderr.write(s + '\n');
+
+function positiveInt(value: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function readRewardFile(file: string): string {
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs)) throw new UsageError(`reward file ${abs} does not exist`);
+  return fs.readFileSync(abs, 'utf8');
+}
+
+export function formatCheck(r: CheckResult, file: string): string {
+  const lines: string[] = [];
+  if (r.passed) {
+    lines.push(`PASS ${file}: ${r.signature} returns components ${(r.components ?? []).join(', ') || '(none)'}`);
+    if (r.smoke) {
+      lines.push(
+        `  smoke run: ${r.smoke.steps} random steps, ${r.smoke.episodes} episodes, reward per step ` +
+          `mean ${fmt(r.smoke.reward.mean, 3)} [${fmt(r.smoke.reward.min, 3)}, ${fmt(r.smoke.reward.max, 3)}]`,
+      );
+      for (const [name, s] of Object.entries(r.smoke.components)) {
+        lines.push(`    ${name}: mean ${fmt(s.mean, 3)} [${fmt(s.min, 3)}, ${fmt(s.max, 3)}]`);
+      }
+    }
+  } else {
+    lines.push(`FAIL ${file} (${r.stage}):`);
+    for (const e of r.errors) lines.push(`  ${e.line ? `line ${e.line}: ` : ''}${e.message}`);
+    if (r.failure?.traceback) lines.push(r.failure.traceback.trimEnd().replace(/^/gm, '    '));
+  }
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}
+
+async function cmdCheck(target: string, rewardFile: string, opts: { class?: string; json?: boolean; steps?: number }): Promise<number> {
+  const code = readRewardFile(rewardFile);
+  const { env } = resolveEnvTarget(target, { className: opts.class });
+  const result = await checkReward(env, code, { smokeSteps: opts.steps });
+  console.log(opts.json ? JSON.stringify(result) : formatCheck(result, rewardFile));
+  return result.passed ? 0 : 1;
+}
+
+function defaultOutDir(loaded: LoadedConfig): string {
+  const { parent, name } = loaded.config.experiment;
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return path.resolve(parent, name, `train-${stamp}`);
+}
+
+function progressReporter(total: number, quiet: boolean) {
+  const tty = process.stderr.isTTY && !quiet;
+  const bar = tty
+    ? new SingleBar({
+        format: 'train |{bar}| {percentage}% {value}/{total} steps | {sps} steps/s | fitness {fitness} (best {best})',
+        stream: process.stderr,
+        hideCursor: true,
+      })
+    : null;
+  let best = -Infinity;
+  let fitness = 'n/a';
+  bar?.start(total, 0, { sps: '-', fitness, best: 'n/a' });
+  return {
+    progress(timesteps: number, sps: number) {
+      bar?.update(Math.min(timesteps, total), { sps: Math.round(sps) });
+    },
+    evaluated(e: EvalPoint) {
+      best = Math.max(best, e.fitness_mean);
+      fitness = fmt(e.fitness_mean);
+      if (bar) bar.update(Math.min(e.timesteps, total), { fitness, best: fmt(best) });
+      else if (!quiet) err(`eval @ ${e.timesteps} steps: fitness ${fitness} (best ${fmt(best)}), reward ${fmt(e.reward_mean)}, length ${fmt(e.length_mean, 1)}`);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+export function formatTrain(r: TrainResult): string {
+  if (r.status !== 'succeeded') {
+    const f = r.failure;
+    return [`training ${r.status} in phase ${f.phase}: ${f.reason}`, f.traceback ? f.traceback.trimEnd().replace(/^/gm, '    ') : ''].filter(Boolean).join('\n');
+  }
+  const lines = [
+    `trained ${r.timesteps} steps in ${fmt(r.wall_s, 1)} s (${Math.round(r.steps_per_s)} steps/s, ${r.algo} on ${r.device})`,
+    `final fitness: ${fmt(r.final?.fitness_mean)}  (reward ${fmt(r.final?.reward_mean)}, length ${fmt(r.final?.length_mean, 1)})`,
+    `best fitness:  ${fmt(r.best?.fitness_mean)} at ${r.best?.timesteps ?? 'n/a'} steps`,
+    `best model:    ${r.best_model}`,
+    `final model:   ${r.final_model}`,
+    `evaluations:   ${r.evals_file}`,
+    `tensorboard:   ${r.tensorboard_dir}`,
+  ];
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+async function cmdTrain(configFile: string, opts: { reward: string; timesteps?: number; out?: string; json?: boolean }): Promise<number> {
+  const loaded = loadConfig(configFile);
+  const code = readRewardFile(opts.reward);
+  const total = opts.timesteps ?? loaded.config.rl.training.total_timesteps;
+  const outDir = path.resolve(opts.out ?? defaultOutDir(loaded));
+  err(`training ${loaded.config.rl.algo} on ${loaded.config.environment.class_name} (${loaded.envDir}) for ${total} steps -> ${outDir}`);
+  const reporter = progressReporter(total, false);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let result: TrainResult;
+  try {
+    result = await trainReward(loaded, code, {
+      outDir,
+      timesteps: opts.timesteps,
+      signal: controller.signal,
+      onProgress: (p) => reporter.progress(p.timesteps, p.steps_per_s),
+      onEval: (e) => reporter.evaluated(e),
+      onEvent: (event, data) => {
+        if (event === 'log') err(`${String(data.level)}: ${String(data.message)}`);
+      },
+    });
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', onSigint);
+  }
+  if (opts.json) {
+    err(formatTrain(result));
+    console.log(JSON.stringify(result));
+  } else {
+    console.log(formatTrain(result));
+  }
+  return result.status === 'succeeded' ? 0 : 1;
+}
+
+async function cmdEvaluate(configFile: string, opts: { reward: string; model: string; episodes?: number; gif?: string; json?: boolean }): Promise<number> {
+  const loaded = loadConfig(configFile);
+  const result = await evaluatePolicy(loaded, readRewardFile(opts.reward), { model: opts.model, episodes: opts.episodes, gif: opts.gif });
+  if (opts.json) console.log(JSON.stringify(result));
+  else if (result.status !== 'succeeded') console.log(`evaluation ${result.status}: ${result.failure.reason}`);
+  else {
+    console.log(`fitness ${fmt(result.fitness_mean)} ± ${fmt(result.fitness_std)} over ${result.episodes.length} episodes (min ${fmt(result.fitness_min)}, max ${fmt(result.fitness_max)})`);
+    if (result.gif) console.log(`gif: ${result.gif} (${result.gif_frames} frames)`);
+  }
+  return result.status === 'succeeded' ? 0 : 1;
+}
+
+async function cmdDescribe(target: string, opts: { class?: string; json?: boolean }): Promise<number> {
+  const d = await describeEnv(target, { className: opts.class });
+  if (opts.json) {
+    console.log(JSON.stringify(d));
+    return 0;
+  }
+  console.log(`${d.class_name} in ${d.env_file}`);
+  console.log(`  reward call:  ${d.call_site.text} (line ${d.call_site.line})`);
+  console.log(`  signature:    ${d.call_site.signature}`);
+  console.log(`  observation:  ${d.observation_space}`);
+  console.log(`  action:       ${d.action_space}`);
+  console.log(`  LLM sees:     step() from ${d.step_code_source}`);
+  for (const w of d.warnings) console.log(`  warning: ${w}`);
+  return 0;
+}
+
+/** Until the Eureka loop lands, the demo trains CartPole with its human reward and renders it. */
+async function cmdDemo(opts: { timesteps?: number; out?: string }): Promise<number> {
+  const configFile = path.join(packageRoot, 'configs', 'cartpole.yml');
+  const loaded = loadConfig(configFile, { cwd: packageRoot });
+  const reward = path.join(loaded.envDir, 'initial_reward_prompt.txt');
+  const out = path.resolve(opts.out ?? path.join('experiments', 'demo', new Date().toISOString().replace(/[:.]/g, '-')));
+  const timesteps = opts.timesteps ?? 20_000;
+  const code = await cmdTrain(configFile, { reward, timesteps, out });
+  if (code !== 0) return code;
+  const gif = path.join(out, 'best.gif');
+  const r = await evaluatePolicy(loaded, fs.readFileSync(reward, 'utf8'), { model: path.join(out, 'best_model.zip'), gif });
+  if (r.status !== 'succeeded') {
+    console.log(`evaluation ${r.status}: ${r.failure.reason}`);
+    return 1;
+  }
+  console.log(`final evaluation: fitness ${fmt(r.fitness_mean)} ± ${fmt(r.fitness_std)} over ${r.episodes.length} seeded episodes`);
+  console.log(`gif of the best policy: ${r.gif}`);
+  return 0;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('stable-eureka')
+    .description('LLM-written rewards for reinforcement learning, trained with stable-baselines3')
+    .showHelpAfterError()
+    .exitOverride();
+  const run = (fn: () => Promise<number>) => async () => setExit(await fn());
+  program
+    .command('check')
+    .description('check a reward file against an env folder or a config (exit 0 only if it passes)')
+    .argument('<target>', 'env folder (stable-eureka layout) or config .yml')
+    .argument('<reward-file>', 'Python file defining compute_reward')
+    .option('--class <name>', 'env class, when env.py has several that call compute_reward')
+    .option('--steps <n>', 'random steps of the smoke run', positiveInt)
+    .option('--json', 'print the verdict as JSON')
+    .action((target: string, reward: string, o) => run(() => cmdCheck(target, reward, o))());
+  program
+    .command('train')
+    .description('train one reward with the config\'s algorithm and settings')
+    .argument('<config>', 'config .yml (stable-eureka format)')
+    .requiredOption('--reward <file>', 'Python file defining compute_reward')
+    .option('--timesteps <n>', 'override rl.training.total_timesteps', positiveInt)
+    .option('--out <dir>', 'output folder (default experiments/<name>/train-<time>)')
+    .option('--json', 'print the result as one JSON object on the last line')
+    .action((config: string, o) => run(() => cmdTrain(config, o))());
+  program
+    .command('evaluate')
+    .description('evaluate a saved model on seeded episodes, optionally rendering a GIF')
+    .argument('<config>', 'config .yml')
+    .requiredOption('--reward <file>', 'the reward the env steps with')
+    .requiredOption('--model <zip>', 'SB3 model file')
+    .option('--episodes <n>', 'episodes (default rl.evaluation.num_episodes)', positiveInt)
+    .option('--gif <file>', 'render the first episode to this GIF')
+    .option('--json', 'print the result as JSON')
+    .action((config: string, o) => run(() => cmdEvaluate(config, o))());
+  program
+    .command('describe')
+    .description('show what the LLM and the checks see of an env folder')
+    .argument('<target>', 'env folder or config .yml')
+    .option('--class <name>', 'env class')
+    .option('--json', 'print as JSON')
+    .action((target: string, o) => run(() => cmdDescribe(target, o))());
+  program
+    .command('demo')
+    .description('train CartPole with its human reward and render the policy (no LLM needed)')
+    .option('--timesteps <n>', 'training steps (default 20000)', positiveInt)
+    .option('--out <dir>', 'output folder')
+    .action((o) => run(() => cmdDemo(o))());
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram((c) => (exitCode = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const error = e as Error & { code?: string; exitCode?: number };
+    if (error.code?.startsWith('commander.')) {
+      exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    } else if (e instanceof ConfigError || e instanceof UsageError) {
+      err(`error: ${error.message}`);
+      exitCode = 2;
+    } else if (e instanceof WorkerRequestError) {
+      err(`error: ${error.message}`);
+      exitCode = e.kind === 'env_error' || e.kind === 'bad_request' ? 2 : 1;
+    } else if (e instanceof WorkerDiedError) {
+      err(`error: ${error.message}`);
+      exitCode = 1;
+    } else {
+      err(`error: ${error.stack ?? error.message}`);
+      exitCode = 1;
+    }
+  } finally {
+    await shutdownWorker();
+  }
+  return exitCode;
+}
+
+if (require.main === module) {
+  void main().then((code) => process.exit(code));
+}

@@ -1,0 +1,107 @@
+/**
+ * The stages that run reward code, as typed functions over the worker: check a reward, train
+ * an agent with it, evaluate a saved policy (and render it to a GIF). The CLI and notebooks
+ * call these; each takes an explicit worker or uses the session's.
+ */
+import path from 'node:path';
+import type { LoadedConfig } from './config';
+import { envRefFromConfig } from './envs';
+import { getWorker, type EventHandler, type PythonWorker } from './worker/client';
+import type {
+  CheckResult,
+  EnvRef,
+  EvalPoint,
+  EvaluateResult,
+  ProgressEvent,
+  RlSection,
+  TrainResult,
+} from './worker/protocol';
+
+export interface CheckOptions {
+  /** Random-action steps of the smoke run (default 2000); false skips it. */
+  smokeSteps?: number | false;
+  seed?: number;
+  worker?: PythonWorker;
+  signal?: AbortSignal;
+}
+
+/** Parse, check and smoke-run a reward against an env. Never throws for bad reward code. */
+export async function checkReward(env: EnvRef, code: string, opts: CheckOptions = {}): Promise<CheckResult> {
+  const worker = opts.worker ?? (await getWorker());
+  const smoke = opts.smokeSteps === false ? false : { steps: opts.smokeSteps ?? 2000, seed: opts.seed ?? 0 };
+  return worker.checkReward({ env, code, smoke }, { signal: opts.signal });
+}
+
+export interface TrainOptions {
+  /** Overrides rl.training.total_timesteps. */
+  timesteps?: number;
+  /** Where the model, evaluations and TensorBoard logs go. */
+  outDir: string;
+  /** Warm start from these weights (pretraining_with_best_model). */
+  initModel?: string;
+  onProgress?: (p: ProgressEvent) => void;
+  onEval?: (e: EvalPoint) => void;
+  onEvent?: EventHandler;
+  signal?: AbortSignal;
+  worker?: PythonWorker;
+}
+
+export function rlSection(loaded: LoadedConfig): RlSection {
+  return loaded.config.rl as unknown as RlSection;
+}
+
+/** Train one reward with the config's algorithm and settings. */
+export async function trainReward(loaded: LoadedConfig, code: string, opts: TrainOptions): Promise<TrainResult> {
+  const worker = opts.worker ?? (await getWorker());
+  const training = loaded.config.rl.training;
+  return worker.train(
+    {
+      env: envRefFromConfig(loaded),
+      code,
+      rl: rlSection(loaded),
+      out_dir: path.resolve(opts.outDir),
+      total_timesteps: opts.timesteps ?? null,
+      init_model: opts.initModel ?? null,
+      limits: training.limits,
+    },
+    {
+      signal: opts.signal,
+      onEvent: (event, data) => {
+        if (event === 'progress') opts.onProgress?.(data as unknown as ProgressEvent);
+        if (event === 'eval') opts.onEval?.(data as unknown as EvalPoint);
+        opts.onEvent?.(event, data);
+      },
+    },
+  );
+}
+
+export interface EvaluateOptions {
+  model: string;
+  episodes?: number;
+  seed?: number;
+  deterministic?: boolean;
+  gif?: string | null;
+  gifMaxFrames?: number;
+  signal?: AbortSignal;
+  worker?: PythonWorker;
+}
+
+/** Run a saved policy on seeded episodes (the config's evaluation section by default). */
+export async function evaluatePolicy(loaded: LoadedConfig, code: string, opts: EvaluateOptions): Promise<EvaluateResult> {
+  const worker = opts.worker ?? (await getWorker());
+  const { rl } = loaded.config;
+  return worker.evaluate(
+    {
+      env: envRefFromConfig(loaded),
+      code,
+      model: path.resolve(opts.model),
+      algo: rl.algo,
+      episodes: opts.episodes ?? rl.evaluation.num_episodes,
+      seed: opts.seed ?? rl.evaluation.seed,
+      deterministic: opts.deterministic ?? true,
+      state_stack: rl.training.state_stack,
+      gif: opts.gif ? { path: path.resolve(opts.gif), max_frames: opts.gifMaxFrames ?? 300 } : null,
+    },
+    { signal: opts.signal },
+  );
+}

@@ -1,0 +1,234 @@
+/**
+ * The worker's JSON-lines protocol, version 1 (python/PROTOCOL.md is the spec).
+ * Types here mirror what the Python side sends; keys stay snake_case as on the wire.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export interface Hello {
+  type: 'hello';
+  protocol: number;
+  pid: number;
+  python: string;
+  versions: Record<string, string>;
+  cuda: boolean;
+  cpus: number;
+  max_jobs: number;
+}
+
+export interface ErrorBody {
+  kind: 'bad_request' | 'unknown_method' | 'env_error' | 'protocol' | 'internal' | string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type Reply =
+  | { type: 'reply'; id: string | null; ok: true; result: unknown }
+  | { type: 'reply'; id: string | null; ok: false; error: ErrorBody };
+
+export interface WorkerEvent {
+  type: 'event';
+  id: string;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+export type Incoming = Hello | Reply | WorkerEvent;
+
+/** The env a request is about: a folder in stable-eureka's layout. */
+export interface EnvRef {
+  env_dir: string;
+  class_name?: string | null;
+  kwargs?: Record<string, unknown> | null;
+  max_episode_steps?: number | null;
+}
+
+export interface Limits {
+  wall_s?: number;
+  memory_mb?: number;
+}
+
+export interface CallSite {
+  args: string[];
+  positional: string[];
+  keywords: string[];
+  line: number;
+  text: string;
+  signature: string;
+}
+
+export interface EnvDescription {
+  env_dir: string;
+  env_file: string;
+  class_name: string;
+  classes: string[];
+  call_site: CallSite;
+  fitness_call_site: CallSite | null;
+  step_code: string;
+  step_code_source: 'step.py' | 'env.py';
+  task_description: string | null;
+  initial_reward: string | null;
+  warnings: string[];
+  observation_space: string | null;
+  action_space: string | null;
+  observation_shape: number[] | null;
+  action_shape: number[] | null;
+  action_type: 'discrete' | 'continuous' | 'other' | null;
+}
+
+export type CheckStage = 'syntax' | 'structure' | 'signature' | 'forbidden' | 'names' | 'smoke' | 'ok';
+
+export interface CheckProblem {
+  stage: CheckStage;
+  message: string;
+  line: number | null;
+  col: number | null;
+}
+
+export interface Stats {
+  mean: number;
+  min: number;
+  max: number;
+}
+
+export interface CheckResult {
+  passed: boolean;
+  stage: CheckStage;
+  errors: CheckProblem[];
+  warnings: string[];
+  llm_feedback: string;
+  signature: string;
+  components: string[] | null;
+  smoke: {
+    steps: number;
+    episodes: number;
+    reward: Stats;
+    components: Record<string, Stats>;
+    wall_s: number;
+  } | null;
+  failure?: JobFailure & { status: JobStatus };
+}
+
+export type JobStatus = 'succeeded' | 'failed' | 'timeout' | 'out_of_memory' | 'cancelled' | 'crashed';
+
+export interface JobFailure {
+  phase: string;
+  reason: string;
+  traceback: string | null;
+  line: number | null;
+  exit_code: number | null;
+}
+
+export interface EvalPoint {
+  timesteps: number;
+  fitness_mean: number;
+  fitness_std: number;
+  reward_mean: number;
+  length_mean: number;
+  components: Record<string, number>;
+  episodes: { seed: number; fitness: number; reward: number; length: number }[];
+  best: boolean;
+}
+
+export interface ProgressEvent {
+  timesteps: number;
+  total_timesteps: number;
+  steps_per_s: number;
+  elapsed_s: number;
+}
+
+export interface TrainSuccess {
+  status: 'succeeded';
+  timesteps: number;
+  wall_s: number;
+  steps_per_s: number;
+  device: string;
+  algo: string;
+  components: string[];
+  evals: EvalPoint[];
+  best: EvalPoint | null;
+  final: EvalPoint | null;
+  best_model: string;
+  final_model: string;
+  tensorboard_dir: string;
+  evals_file: string;
+  reward_file: string;
+  env_copy_file: string;
+  warnings: string[];
+}
+
+export interface JobFailed {
+  status: Exclude<JobStatus, 'succeeded'>;
+  failure: JobFailure;
+}
+
+export type TrainResult = TrainSuccess | JobFailed;
+
+export interface EpisodeResult {
+  seed: number;
+  fitness: number;
+  reward: number;
+  length: number;
+  components: Record<string, number>;
+}
+
+export interface EvaluateSuccess {
+  status: 'succeeded';
+  episodes: EpisodeResult[];
+  fitness_mean: number;
+  fitness_std: number;
+  fitness_min: number;
+  fitness_max: number;
+  reward_mean: number;
+  length_mean: number;
+  components: Record<string, number>;
+  gif: string | null;
+  gif_frames: number;
+}
+
+export type EvaluateResult = EvaluateSuccess | JobFailed;
+
+/** The config's `rl` section as stable-eureka writes it; passed to the worker as is. */
+export interface RlSection {
+  algo: string;
+  algo_params?: Record<string, unknown>;
+  architecture?: Record<string, unknown> | null;
+  training: Record<string, unknown>;
+  evaluation?: Record<string, unknown>;
+}
+
+export interface TrainParams {
+  env: EnvRef;
+  code: string;
+  rl: RlSection;
+  out_dir: string;
+  total_timesteps?: number | null;
+  init_model?: string | null;
+  limits?: Limits;
+  progress_interval_s?: number;
+  torch_threads?: number;
+  max_call_s?: number;
+}
+
+export interface EvaluateParams {
+  env: EnvRef;
+  code: string;
+  model: string;
+  algo: string;
+  episodes?: number;
+  seed?: number;
+  deterministic?: boolean;
+  state_stack?: number;
+  device?: string;
+  gif?: { path: string; fps?: number; max_frames?: number; episode?: number } | null;
+  limits?: Limits;
+}
+
+export interface CheckParams {
+  env: EnvRef;
+  code: string;
+  smoke?: { steps?: number; seed?: number } | false;
+  limits?: Limits;
+  reward_file?: string;
+  max_call_s?: number;
+}

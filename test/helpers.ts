@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..');
+export const envsDir = path.join(repoRoot, 'envs');
+export const configsDir = path.join(repoRoot, 'configs');
+export const rewardsDir = path.join(repoRoot, 'test', 'fixtures', 'rewards');
+
+export function reward(name: string): string {
+  return fs.readFileSync(path.join(rewardsDir, `${name}.py`), 'utf8');
+}
+
+export function tempDir(prefix = 'se-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const cartpole = { env_dir: path.join(envsDir, 'cartpole'), class_name: null, kwargs: {}, max_episode_steps: 500 };
+
+/** PPO settings that learn CartPole in about 10k steps (rl-zoo3's tuned values). */
+export const cartpoleRl = {
+  algo: 'ppo',
+  algo_params: { policy: 'MlpPolicy', n_steps: 32, batch_size: 256, n_epochs: 20, gamma: 0.98, gae_lambda: 0.8, learning_rate: 0.001 },
+  training: { total_timesteps: 4096, num_envs: 8, seed: 0, eval: { seed: 5, num_episodes: 2, num_evals: 2 } },
+};
