@@ -178,7 +178,16 @@ def bind_reward(
     names = component_names if component_names is not None else []
     seen = set(names)
 
+    def record_names(comps: dict[str, float]) -> None:
+        for k in comps:
+            if k not in seen:
+                seen.add(k)
+                names.append(k)
+
     def compute_reward(self: Any, *args: Any, **kwargs: Any) -> tuple[float, dict[str, float]]:
+        # Runs on every env step: the common case (a float and a dict of str -> float) is
+        # checked inline; anything else goes through validate_result, which converts numpy
+        # values or explains what is wrong. `x - x == 0.0` is false exactly for nan and inf.
         counter[0] += 1
         if watch is not None:
             watch.calls = counter[0]
@@ -187,12 +196,18 @@ def bind_reward(
             watch.entered = None
         else:
             result = fn(self, *args, **kwargs)
+        if type(result) is tuple and len(result) == 2:
+            total, comps = result
+            if type(total) is float and total - total == 0.0 and type(comps) is dict and "fitness_score" not in comps:
+                for k, v in comps.items():
+                    if type(v) is not float or v - v != 0.0 or type(k) is not str:
+                        break
+                else:
+                    if not comps.keys() <= seen:
+                        record_names(comps)
+                    return total, comps
         total, comps = validate_result(result, counter[0])
-        if len(seen) < len(comps) or not seen.issuperset(comps):
-            for k in comps:
-                if k not in seen:
-                    seen.add(k)
-                    names.append(k)
+        record_names(comps)
         return total, comps
 
     return type(env_class.__name__, (env_class,), {REWARD_METHOD: compute_reward, "__module__": env_class.__module__})

@@ -125,6 +125,7 @@ class ProgressCallback(BaseCallback):
         self._emit, self._total, self._interval = emit, total, interval_s
         self._start = self._last = time.monotonic()
         self._last_steps = 0
+        self._first = True
 
     def _on_training_start(self) -> None:
         self._start = self._last = time.monotonic()
@@ -145,7 +146,9 @@ class ProgressCallback(BaseCallback):
         self._last, self._last_steps = now, self.num_timesteps
 
     def _on_step(self) -> bool:
-        if time.monotonic() - self._last >= self._interval:
+        # The first event comes right after the first env step: "training is running".
+        if self._first or time.monotonic() - self._last >= self._interval:
+            self._first = False
             self._send()
         return True
 
@@ -179,8 +182,16 @@ class FitnessEvalCallback(BaseCallback):
         self.best: dict[str, Any] | None = None
         self._venv: VecEnv | None = None
         self._log = (out_dir / "evals.jsonl").open("a", encoding="utf-8")
+        self.eval_s = 0.0  # time spent evaluating, so training speed can be told apart
 
     def _evaluate(self) -> None:
+        started = time.monotonic()
+        try:
+            self._evaluate_now()
+        finally:
+            self.eval_s += time.monotonic() - started
+
+    def _evaluate_now(self) -> None:
         if self._venv is None:
             self._venv = self._make_eval_env()
         model = self.model

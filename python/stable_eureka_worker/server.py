@@ -286,9 +286,17 @@ def _cuda_available() -> bool:
     return _cuda
 
 
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
 def main() -> None:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    # One thread per job: jobs run side by side, one per core, and small-MLP training was
+    # measured fastest single-threaded. Must be set before torch/numpy load (here and in
+    # the forkserver, which inherits this environment).
+    for var in THREAD_VARS:
+        os.environ.setdefault(var, "1")
     # The protocol owns the real stdout; anything else printing goes to stderr.
     out = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)

@@ -240,7 +240,9 @@ def train(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     return {
         "timesteps": int(model.num_timesteps),
         "wall_s": round(wall, 3),
+        "eval_s": round(evaluator.eval_s, 3),
         "steps_per_s": round(model.num_timesteps / max(wall, 1e-9), 1),
+        "train_steps_per_s": round(model.num_timesteps / max(wall - evaluator.eval_s, 1e-9), 1),
         "device": device,
         "algo": str(rl.get("algo", "ppo")).lower(),
         "components": list(bound.component_names),

@@ -141,7 +141,12 @@ export interface TrainSuccess {
   status: 'succeeded';
   timesteps: number;
   wall_s: number;
+  /** Seconds of wall_s spent in evaluations. */
+  eval_s: number;
+  /** Steps per second over the whole job, evaluations included. */
   steps_per_s: number;
+  /** Steps per second of training alone (wall_s - eval_s). */
+  train_steps_per_s: number;
   device: string;
   algo: string;
   components: string[];

@@ -1,0 +1,35 @@
+"""The baseline: a plain SB3 script on the unmodified gymnasium env, same hyperparameters.
+
+Usage: python plain_sb3.py <gym id> <config.json> <timesteps>
+Prints one JSON line: {"timesteps", "wall_s", "steps_per_s"} of model.learn alone.
+"""
+
+import json
+import os
+import sys
+import time
+
+for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(var, "1")  # the same threading as the worker's jobs
+
+import torch  # noqa: E402
+from stable_baselines3 import PPO  # noqa: E402
+from stable_baselines3.common.env_util import make_vec_env  # noqa: E402
+
+env_id, cfg_file, timesteps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rl = json.load(open(cfg_file))
+torch.set_num_threads(1)  # as the worker's jobs do
+params = dict(rl["algo_params"])
+policy = params.pop("policy", "MlpPolicy")
+arch = rl.get("architecture") or {}
+kwargs = {}
+if arch.get("net_arch"):
+    kwargs["net_arch"] = arch["net_arch"]
+if arch.get("activation_fn"):
+    kwargs["activation_fn"] = getattr(torch.nn, arch["activation_fn"])
+venv = make_vec_env(env_id, n_envs=rl["training"]["num_envs"], seed=rl["training"].get("seed", 0))
+model = PPO(policy, venv, policy_kwargs=kwargs or None, seed=rl["training"].get("seed", 0), device="cpu", verbose=0, **params)
+start = time.perf_counter()
+model.learn(total_timesteps=timesteps)
+wall = time.perf_counter() - start
+print(json.dumps({"timesteps": model.num_timesteps, "wall_s": wall, "steps_per_s": model.num_timesteps / wall}))

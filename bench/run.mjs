@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Benchmarks of the worker, each ratio taken within one run on this machine.
+//   node bench/run.mjs overhead|latency|parallel|solve [names...]
+// Results print as Markdown rows; bench/RESULTS.md records them with the command.
+import { execa } from 'execa';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const api = require(path.join(root, 'dist', 'index.js'));
+const { python } = JSON.parse(fs.readFileSync(path.join(root, '.stable-eureka', 'python.json'), 'utf8'));
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'se-bench-'));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (s) => process.stderr.write(s + '\n');
+
+function load(name) {
+  return api.loadConfig(path.join(root, 'configs', `${name}.yml`), { cwd: root });
+}
+
+function human(loaded) {
+  return fs.readFileSync(path.join(loaded.envDir, 'initial_reward_prompt.txt'), 'utf8');
+}
+
+/** Train through the worker with evaluation reduced to one episode at the end. */
+async function ours(worker, loaded, timesteps, extra = {}) {
+  const rl = structuredClone(loaded.config.rl);
+  rl.training.eval = { seed: 0, num_episodes: 1, num_evals: 1 };
+  const r = await worker.train({ env: api.envRefFromConfig(loaded), code: human(loaded), rl, out_dir: tmp(), total_timesteps: timesteps, ...extra });
+  if (r.status !== 'succeeded') throw new Error(`${r.status}: ${r.failure.reason}`);
+  return r;
+}
+
+async function plain(loaded, timesteps) {
+  const cfg = path.join(tmp(), 'rl.json');
+  fs.writeFileSync(cfg, JSON.stringify(loaded.config.rl));
+  const { stdout } = await execa(python, [path.join(root, 'bench', 'plain_sb3.py'), loaded.config.environment.benchmark, cfg, String(timesteps)]);
+  return JSON.parse(stdout.trim().split('\n').pop());
+}
+
+async function overhead(names = ['cartpole', 'lunar_lander'], repeats = 3) {
+  const worker = await api.PythonWorker.start({ maxJobs: 1 });
+  const steps = { cartpole: 50_000, lunar_lander: 65_536 };
+  console.log('| env | steps | plain SB3 steps/s | ours steps/s | ours/plain time ratio |');
+  console.log('|---|---|---|---|---|');
+  for (const name of names) {
+    const loaded = load(name);
+    const n = steps[name] ?? 50_000;
+    const a = [];
+    const b = [];
+    for (let i = 0; i < repeats; i++) {
+      // interleaved so that drift in machine load hits both sides alike
+      const p = await plain(loaded, n);
+      const o = await ours(worker, loaded, n);
+      // ours: training time alone (the job also reports its one evaluation episode apart)
+      a.push(p.steps_per_s);
+      b.push(o.train_steps_per_s);
+      log(`${name} run ${i + 1}: plain ${p.steps_per_s.toFixed(0)} steps/s, ours ${o.train_steps_per_s.toFixed(0)} steps/s`);
+    }
+    const pm = median(a);
+    const om = median(b);
+    console.log(`| ${name} | ${n} | ${pm.toFixed(0)} | ${om.toFixed(0)} | ${(pm / om).toFixed(3)} |`);
+  }
+  await worker.shutdown();
+}
+
+async function latency(repeats = 5) {
+  const worker = await api.PythonWorker.start({ maxJobs: 1 });
+  const loaded = load('cartpole');
+  await ours(worker, loaded, 256); // forkserver and caches warm, as in a session
+  const warm = [];
+  for (let i = 0; i < repeats; i++) {
+    const rl = structuredClone(loaded.config.rl);
+    const start = performance.now();
+    let first = 0;
+    await worker.train(
+      { env: api.envRefFromConfig(loaded), code: human(loaded), rl, out_dir: tmp(), total_timesteps: 256 },
+      { onEvent: (e) => e === 'progress' && !first && (first = performance.now() - start) },
+    );
+    warm.push(first);
+  }
+  const cold = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    const child = execa(python, [path.join(root, 'bench', 'cold_start.py')], { buffer: false });
+    await new Promise((resolve) => child.stdout.on('data', (d) => String(d).includes('first-step') && resolve()));
+    cold.push(performance.now() - start);
+    await child;
+  }
+  await worker.shutdown();
+  const w = median(warm);
+  const c = median(cold);
+  console.log('| path | median ms to first env step | runs |');
+  console.log('|---|---|---|');
+  console.log(`| warm worker (train request -> first step) | ${w.toFixed(0)} | ${warm.map((x) => x.toFixed(0)).join(', ')} |`);
+  console.log(`| fresh python -c (spawn -> first step) | ${c.toFixed(0)} | ${cold.map((x) => x.toFixed(0)).join(', ')} |`);
+  console.log(`| cold / warm | ${(c / w).toFixed(1)}x | |`);
+}
+
+async function parallel(timesteps = 40_000) {
+  const worker = await api.PythonWorker.start({ maxJobs: 2 });
+  const loaded = load('cartpole');
+  await ours(worker, loaded, 256);
+  let t = performance.now();
+  const one = await ours(worker, loaded, timesteps);
+  const oneWall = (performance.now() - t) / 1000;
+  t = performance.now();
+  const two = await Promise.all([ours(worker, loaded, timesteps), ours(worker, loaded, timesteps)]);
+  const twoWall = (performance.now() - t) / 1000;
+  await worker.shutdown();
+  const oneRate = one.timesteps / oneWall;
+  const twoRate = (two[0].timesteps + two[1].timesteps) / twoWall;
+  console.log('| jobs at once | total steps | wall s | steps/s (all jobs) |');
+  console.log('|---|---|---|---|');
+  console.log(`| 1 | ${one.timesteps} | ${oneWall.toFixed(1)} | ${oneRate.toFixed(0)} |`);
+  console.log(`| 2 | ${two[0].timesteps + two[1].timesteps} | ${twoWall.toFixed(1)} | ${twoRate.toFixed(0)} |`);
+  console.log(`| speed-up | | | ${(twoRate / oneRate).toFixed(2)}x |`);
+}
+
+async function solve(names) {
+  const worker = await api.PythonWorker.start({ maxJobs: 1 });
+  console.log('| config | algo | steps | best fitness (mean of eval episodes) | at steps | final evaluation (10 seeded episodes) | wall |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const name of names) {
+    const loaded = load(name);
+    const out = tmp();
+    const t = performance.now();
+    const r = await worker.train(
+      { env: api.envRefFromConfig(loaded), code: human(loaded), rl: loaded.config.rl, out_dir: out, limits: { wall_s: 6 * 3600 } },
+      { onEvent: (e, d) => e === 'eval' && log(`${name} @${d.timesteps}: fitness ${d.fitness_mean.toFixed(1)}`) },
+    );
+    const wall = (performance.now() - t) / 1000;
+    if (r.status !== 'succeeded') {
+      console.log(`| ${name} | ${loaded.config.rl.algo} | - | ${r.status}: ${r.failure.reason} | | | |`);
+      continue;
+    }
+    const ev = await api.evaluatePolicy(loaded, human(loaded), { model: r.best_model, worker });
+    const final = ev.status === 'succeeded' ? `${ev.fitness_mean.toFixed(1)} ± ${ev.fitness_std.toFixed(1)}` : ev.status;
+    console.log(`| ${name} | ${r.algo} | ${r.timesteps} | ${r.best.fitness_mean.toFixed(1)} | ${r.best.timesteps} | ${final} | ${(wall / 60).toFixed(1)} min |`);
+  }
+  await worker.shutdown();
+}
+
+const [what, ...rest] = process.argv.slice(2);
+const jobs = { overhead: () => overhead(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
+if (!jobs[what]) {
+  log(`usage: node bench/run.mjs ${Object.keys(jobs).join('|')} [names...]`);
+  process.exit(2);
+}
+await jobs[what]();

@@ -1,0 +1,116 @@
+/**
+ * The CLI as a user runs it: the bin entry, from other directories, with real configs, env
+ * folders and training; exit codes and messages on bad input.
+ */
+import { execa } from 'execa';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configsDir, envsDir, repoRoot, rewardsDir, tempDir } from './helpers';
+
+const bin = path.join(repoRoot, 'bin', 'stable-eureka.cjs');
+const cli = (args: string[], cwd = repoRoot) => execa(process.execPath, [bin, ...args], { cwd, reject: false, all: true });
+const fixture = path.join(repoRoot, 'test', 'fixtures', 'stable_eureka_format');
+
+describe('stable-eureka check', () => {
+  it('passes a good reward against an env folder, from another directory', async () => {
+    const r = await cli(['check', path.join(envsDir, 'cartpole'), path.join(rewardsDir, 'good.py')], tempDir());
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^PASS .*good\.py: def compute_reward\(self, cart_position.*returns components upright, centered/);
+    expect(r.stdout).toMatch(/smoke run: 2000 random steps/);
+  });
+
+  it('fails a bad reward with exit 1, the stage, line and reason', async () => {
+    const r = await cli(['check', path.join(envsDir, 'cartpole'), path.join(rewardsDir, 'imports_os.py')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/FAIL .*imports_os\.py \(forbidden\):\n {2}line 1: `import os` is not allowed/);
+  });
+
+  it('prints the verdict as JSON with --json and takes a config as target', async () => {
+    const r = await cli(['check', path.join(configsDir, 'cartpole.yml'), path.join(envsDir, 'cartpole', 'initial_reward_prompt.txt'), '--json']);
+    expect(r.exitCode).toBe(0);
+    const verdict = JSON.parse(r.stdout);
+    expect(verdict).toMatchObject({ passed: true, stage: 'ok' });
+    expect(verdict.components.length).toBeGreaterThan(0);
+  });
+
+  it('names a missing env folder with exit 2', async () => {
+    const r = await cli(['check', path.join(envsDir, 'nope'), path.join(rewardsDir, 'good.py')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/error: env folder .*envs\/nope does not exist/);
+  });
+
+  it('names a missing reward file with exit 2', async () => {
+    const r = await cli(['check', path.join(envsDir, 'cartpole'), 'no_such_reward.py']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/reward file .*no_such_reward\.py does not exist/);
+  });
+
+  it('--class picks a class and names a wrong one', async () => {
+    const r = await cli(['check', path.join(envsDir, 'cartpole'), path.join(rewardsDir, 'good.py'), '--class', 'Nope']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/no class named 'Nope'/);
+  });
+});
+
+describe('stable-eureka train', () => {
+  it('trains with a progress report and prints one JSON object as the last line', async () => {
+    const out = tempDir();
+    const r = await cli([
+      'train',
+      path.join(configsDir, 'cartpole.yml'),
+      '--reward',
+      path.join(envsDir, 'cartpole', 'initial_reward_prompt.txt'),
+      '--timesteps',
+      '3000',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const last = r.stdout.trim().split('\n').pop()!;
+    const result = JSON.parse(last);
+    expect(result.status).toBe('succeeded');
+    expect(result.timesteps).toBeGreaterThanOrEqual(3000);
+    expect(result.best_model).toBe(path.join(out, 'best_model.zip'));
+    expect(fs.existsSync(result.best_model)).toBe(true);
+    expect(r.stderr).toMatch(/eval @ \d+ steps: fitness [\d.]+ \(best [\d.]+\)/);
+    expect(r.stderr).toMatch(/best fitness: +[\d.]+ at \d+ steps/);
+  });
+
+  it('trains stable-eureka\'s own format unchanged (device cuda, torch_compile) from the config folder', async () => {
+    const out = tempDir();
+    const r = await cli(
+      ['train', 'configs/mountain_car_continuous.yml', '--reward', 'reward.py', '--timesteps', '2048', '--out', out],
+      fixture,
+    );
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/trained \d+ steps .*ppo on cpu/);
+    expect(r.stdout).toMatch(/warning: device 'cuda' asked for, but no CUDA GPU is available/);
+    expect(r.stdout).toMatch(/final fitness: -?[\d.]+/);
+  });
+
+  it('names the file and key of a config error with exit 2', async () => {
+    const dir = tempDir();
+    const bad = path.join(dir, 'bad.yml');
+    fs.writeFileSync(bad, fs.readFileSync(path.join(configsDir, 'cartpole.yml'), 'utf8').replace(/\brl:\n(\s+)algo:/, 'rl:\n$1algo: ppo2\n$1algoo:'));
+    const r = await cli(['train', bad, '--reward', path.join(rewardsDir, 'good.py')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`${bad}: rl.algo`);
+  });
+
+  it('exits 1 with the reason when the reward crashes during training', async () => {
+    const r = await cli([
+      'train',
+      path.join(configsDir, 'cartpole.yml'),
+      '--reward',
+      path.join(rewardsDir, 'raises_at_step_1000.py'),
+      '--timesteps',
+      '4096',
+      '--out',
+      tempDir(),
+    ]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/training failed in phase train: compute_reward raised ValueError: step budget exceeded \(reward line 4\)/);
+  });
+});
