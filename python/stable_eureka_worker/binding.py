@@ -77,7 +77,8 @@ def reward_globals(env_module: types.ModuleType) -> dict[str, Any]:
         g[k] = v
     g.setdefault("math", math)
     g.setdefault("np", np)
-    g.setdefault("random", random)
+    g.setdefault("numpy", np)
+    g.setdefault("random", PUBLIC_RANDOM)
     safe = {name: getattr(builtins, name) for name in SAFE_BUILTINS}
     safe["__import__"] = _guarded_import
     g["__builtins__"] = safe
@@ -85,9 +86,21 @@ def reward_globals(env_module: types.ModuleType) -> dict[str, Any]:
     return g
 
 
+def _public_view(module: types.ModuleType) -> types.ModuleType:
+    """The module's public names only: `random._os` is the os module."""
+    view = types.ModuleType(module.__name__)
+    view.__dict__.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+    return view
+
+
+PUBLIC_RANDOM = _public_view(random)
+
+
 def _guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
     if level or name.split(".")[0] not in ALLOWED_MODULES:
         raise ImportError(f"reward code may import only {', '.join(ALLOWED_MODULES)}, not {name}")
+    if name == "random":
+        return PUBLIC_RANDOM
     return __import__(name, globals, locals, fromlist, level)
 
 
@@ -192,8 +205,10 @@ def bind_reward(
         if watch is not None:
             watch.calls = counter[0]
             watch.entered = time.monotonic()
-            result = fn(self, *args, **kwargs)
-            watch.entered = None
+            try:
+                result = fn(self, *args, **kwargs)
+            finally:
+                watch.entered = None
         else:
             result = fn(self, *args, **kwargs)
         if type(result) is tuple and len(result) == 2:
@@ -240,17 +255,27 @@ def reward_traceback(exc: BaseException, filename: str) -> str:
 
 def env_with_reward_source(env_file: Path, class_name: str, code: str) -> str:
     """env.py with the reward inserted as a method of the class: written beside a sample for
-    reproducibility only (the worker binds the reward without it)."""
+    reproducibility only (the worker binds the reward without it). The reward's own imports,
+    constants and helpers go to module level, after the env's code, so the copy runs."""
     import ast
     import textwrap
 
     source = env_file.read_text(encoding="utf-8")
     tree = ast.parse(source)
     cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None)
-    if cls is None or cls.end_lineno is None:
-        return source + "\n\n# reward (class not found for insertion)\n" + code
+    reward_tree = ast.parse(code)
+    method = next((n for n in reward_tree.body if isinstance(n, ast.FunctionDef) and n.name == REWARD_METHOD), None)
+    if cls is None or cls.end_lineno is None or method is None:
+        return source + "\n\n# --- reward (no class to insert it into) ---\n" + code
+    method_src = ast.get_source_segment(code, method, padded=True) or ast.unparse(method)
+    if method.decorator_list:
+        method_src = ast.unparse(method)
+    rest = [ast.get_source_segment(code, n) or ast.unparse(n) for n in reward_tree.body if n is not method]
     lines = source.splitlines(keepends=True)
     indent = " " * (cls.body[0].col_offset if cls.body else 4)
-    method = textwrap.indent(textwrap.dedent(code).strip("\n"), indent) + "\n"
+    body = textwrap.indent(textwrap.dedent(method_src).strip("\n"), indent) + "\n"
     banner = f"\n{indent}# --- compute_reward inserted by stable-eureka ---\n"
-    return "".join(lines[: cls.end_lineno]) + banner + method + "".join(lines[cls.end_lineno :])
+    module_part = "\n\n# --- the reward's imports, constants and helpers (stable-eureka) ---\n"
+    module_part += "import math\nimport random\n\nimport numpy as np\nimport numpy\n\n" + "\n\n".join(rest) + "\n"
+    out = "".join(lines[: cls.end_lineno]) + banner + body + "".join(lines[cls.end_lineno :])
+    return out.rstrip("\n") + "\n" + module_part

@@ -28,6 +28,7 @@ class CallSite:
     line: int
     text: str
     has_star_args: bool = False
+    method: str = REWARD_METHOD
 
     @property
     def param_names(self) -> list[str]:
@@ -38,7 +39,7 @@ class CallSite:
         return names + list(self.keywords)
 
     def signature(self) -> str:
-        return f"def {REWARD_METHOD}(self{''.join(', ' + n for n in self.param_names)})"
+        return f"def {self.method}(self{''.join(', ' + n for n in self.param_names)})"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,11 +139,11 @@ def call_site(env: EnvSource, cls: ast.ClassDef, method: str = REWARD_METHOD) ->
         if not calls:
             calls = _self_calls(c, method)
         if calls:
-            return _to_call_site(env.source, calls[0])
+            return _to_call_site(env.source, calls[0], method)
     return None
 
 
-def _to_call_site(source: str, call: ast.Call) -> CallSite:
+def _to_call_site(source: str, call: ast.Call, method: str = REWARD_METHOD) -> CallSite:
     positional = []
     star = False
     for a in call.args:
@@ -156,7 +157,7 @@ def _to_call_site(source: str, call: ast.Call) -> CallSite:
         else:
             keywords.append(k.arg)
     text = ast.get_source_segment(source, call) or ast.unparse(call)
-    return CallSite(positional, keywords, call.lineno, " ".join(text.split()), star)
+    return CallSite(positional, keywords, call.lineno, " ".join(text.split()), star, method)
 
 
 def pick_class(env: EnvSource, class_name: str | None) -> ast.ClassDef:

@@ -57,7 +57,7 @@ FORBIDDEN_ATTRIBUTES = set(
         "savetxt loadtxt genfromtxt fromfile tofile memmap ctypeslib ctypes DataSource f2py "
         "distutils os sys subprocess socket shutil pathlib builtins modules importlib "
         "gi_frame gi_code f_globals f_locals f_back f_builtins co_code tb_frame cr_frame "
-        "func_globals"
+        "func_globals open open_memmap lib"
     ).split()
 )
 
@@ -251,6 +251,12 @@ def _forbidden(tree: ast.Module, problems: list[Problem]) -> None:
             if node.attr.startswith("__"):
                 problems.append(
                     Problem("forbidden", f"attribute `.{node.attr}` is not allowed (no dunder attributes).", node.lineno, node.col_offset)
+                )
+            elif node.attr.startswith("_") and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
+                # `random._os` is the os module: private attributes of anything but the env's
+                # own state are off limits.
+                problems.append(
+                    Problem("forbidden", f"attribute `.{node.attr}` is not allowed: private attributes may be used only on `self`.", node.lineno, node.col_offset)
                 )
             elif node.attr in FORBIDDEN_ATTRIBUTES:
                 problems.append(

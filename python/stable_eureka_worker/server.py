@@ -120,7 +120,10 @@ class Server:
                 break
         self.executor.shutdown()
 
-    def handle(self, msg: dict[str, Any]) -> None:
+    def handle(self, msg: Any) -> None:
+        if not isinstance(msg, dict):
+            self.error(None, "protocol", f"expected a JSON object per line, got {type(msg).__name__}")
+            return
         req_id = msg.get("id")
         if msg.get("type") != "request" or not isinstance(req_id, str):
             self.error(req_id if isinstance(req_id, str) else None, "protocol", "expected {type: 'request', id: string, method, params}")
@@ -130,6 +133,9 @@ class Server:
             self.error(req_id, "unknown_method", f"unknown method {msg.get('method')!r}", known=sorted(self.methods))
             return
         params = msg.get("params") or {}
+        if not isinstance(params, dict):
+            self.error(req_id, "bad_request", f"params must be an object, got {type(params).__name__}", path="params")
+            return
         try:
             result = method(req_id, params)
         except WorkerError as e:
@@ -220,6 +226,8 @@ class Server:
             "signature": site.signature(),
         }
         smoke = params.get("smoke", {})
+        if isinstance(smoke, dict) and int(smoke.get("steps", 1)) < 1:
+            raise BadRequest("smoke.steps must be at least 1 (or smoke: false to skip the smoke run)", path="smoke.steps")
         if checked.problems or smoke is False:
             base["passed"] = not checked.problems
             return base

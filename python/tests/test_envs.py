@@ -8,7 +8,8 @@ For every env, rolled out step by step next to gymnasium's own env (same seeds, 
 Statically: step.py shows env.py's step() (same code, same compute_reward call), the human
 reward's signature is the call site's, and the config names the folder, class and benchmark.
 
-Run: /tmp/venv-probe/bin/python -m pytest python/tests/test_envs.py
+Run: PYTHONPATH=python <venv python> -m pytest python/tests/test_envs.py (the PYTHONPATH is for
+python/tests/conftest.py; this file itself needs only gymnasium[box2d] and numpy)
 """
 
 from __future__ import annotations

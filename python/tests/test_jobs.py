@@ -1,0 +1,399 @@
+"""LocalProcessExecutor with the real tasks: every job in a forkserver child, with wall-time and
+memory limits, cancellation, a queue behind max_jobs, and a supervisor that survives all of it.
+
+The tests share one executor (max_jobs=2) on purpose: the last one checks that it still works
+after every kind of failure above it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import threading
+import time
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from stable_eureka_worker.jobs import Limits, LocalProcessExecutor
+
+SIG = "def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):"
+
+TINY_PPO = {
+    "algo": "ppo",
+    "algo_params": {"n_steps": 32, "batch_size": 64, "n_epochs": 1},
+    "architecture": {"net_arch": {"pi": [16], "vf": [16]}, "activation_fn": "Tanh"},
+    "training": {
+        "num_envs": 8,
+        "total_timesteps": 2048,
+        "seed": 0,
+        "device": "cpu",
+        "eval": {"num_evals": 1, "num_episodes": 2},
+    },
+}
+
+# Grows by 16 MB a step (at most ~1.5 GB, so a broken watch cannot take the machine down).
+GROWING_REWARD = (
+    "import numpy as np\n\n"
+    f"{SIG}\n"
+    "    hog = getattr(self, 'hog', None)\n"
+    "    if hog is None:\n"
+    "        hog = []\n"
+    "        self.hog = hog\n"
+    "    if len(hog) < 96:\n"
+    "        hog.append(np.ones(2_000_000))\n"
+    "    t = 0\n"
+    "    for i in range(50_000):\n"
+    "        t += i\n"
+    "    return 1.0, {'alive': 1.0}\n"
+)
+
+_ids = itertools.count()
+
+
+class Events:
+    """Collects a job's events; lets a test wait for one."""
+
+    def __init__(self, hook: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+        self.items: list[tuple[str, dict[str, Any]]] = []
+        self._cond = threading.Condition()
+        self._hook = hook
+
+    def __call__(self, name: str, data: dict[str, Any]) -> None:
+        with self._cond:
+            self.items.append((name, data))
+            self._cond.notify_all()
+        if self._hook is not None:
+            self._hook(name, data)
+
+    def names(self) -> list[str]:
+        return [n for n, _ in self.items]
+
+    def phases(self) -> list[str]:
+        return [d["phase"] for n, d in self.items if n == "phase"]
+
+    def of(self, name: str) -> list[dict[str, Any]]:
+        return [d for n, d in self.items if n == name]
+
+    def wait(
+        self, name: str, pred: Callable[[dict[str, Any]], bool] = lambda d: True, timeout: float = 30.0
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for n, d in self.items:
+                    if n == name and pred(d):
+                        return d
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {name!r} event within {timeout} s; got {self.names()}")
+                self._cond.wait(left)
+
+
+@pytest.fixture(scope="module")
+def executor() -> Iterator[LocalProcessExecutor]:
+    ex = LocalProcessExecutor(max_jobs=2)
+    ex.warm_up()
+    yield ex
+    ex.shutdown()
+
+
+def submit(
+    ex: LocalProcessExecutor,
+    task: str,
+    params: dict[str, Any],
+    limits: Limits | None = None,
+    hook: Callable[[str, dict[str, Any]], None] | None = None,
+) -> tuple[str, Future[dict[str, Any]], Events]:
+    job_id = f"job-{next(_ids)}"
+    events = Events(hook)
+    future = ex.submit(job_id, task, params, limits or Limits(wall_s=60, memory_mb=2048), events)
+    return job_id, future, events
+
+
+def smoke_params(env: dict[str, Any], code: str, steps: int = 300, **extra: Any) -> dict[str, Any]:
+    return {"env": env, "code": code, "smoke": {"steps": steps, "seed": 0}, "reward_file": "reward.py", **extra}
+
+
+def test_smoke_of_a_good_reward(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    _, future, events = submit(executor, "smoke", smoke_params(cartpole_env, reward_fixture("good"), steps=300))
+    result = future.result(timeout=60)
+    assert result["status"] == "succeeded", result
+    assert result["components"] == ["upright", "centered"]
+    assert result["warnings"] == []
+    smoke = result["smoke"]
+    assert smoke["steps"] == 300
+    assert smoke["episodes"] >= 5  # random actions end a cartpole episode within ~20-40 steps
+    assert set(smoke["components"]) == {"upright", "centered"}
+    for stats in [smoke["reward"], *smoke["components"].values()]:
+        assert stats["min"] <= stats["mean"] <= stats["max"]
+    # upright is 1 - |angle| / 0.2095: at most 1, a little below 0 on a step past the 12 degree limit
+    assert -0.5 < smoke["components"]["upright"]["min"] < smoke["components"]["upright"]["max"] <= 1.0
+    assert smoke["components"]["centered"]["max"] <= 0.0
+    assert events.names()[0] == "started"
+    assert isinstance(events.of("started")[0]["pid"], int)
+    assert events.phases() == ["load_env", "bind_reward", "smoke"]
+
+
+def test_smoke_warns_about_flat_and_missing_components(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any]
+) -> None:
+    code = f"{SIG}\n    return 1.0, {{'alive': 1.0}}\n"
+    result = submit(executor, "smoke", smoke_params(cartpole_env, code, steps=50))[1].result(timeout=60)
+    assert result["status"] == "succeeded"
+    assert result["warnings"] == [
+        "component 'alive' was 1 on every one of 50 random steps (a flat component teaches nothing)."
+    ]
+    assert result["smoke"]["reward"] == {"mean": 1.0, "min": 1.0, "max": 1.0}
+
+
+def test_reward_that_raises_fails_with_its_line(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    result = submit(executor, "smoke", smoke_params(cartpole_env, reward_fixture("raises_at_step_1000"), steps=1500))[
+        1
+    ].result(timeout=60)
+    assert result["status"] == "failed"
+    failure = result["failure"]
+    assert failure["phase"] == "smoke"
+    assert failure["reason"] == "compute_reward raised ValueError: step budget exceeded (reward line 4)"
+    assert failure["line"] == 4
+    assert failure["traceback"].startswith(
+        'Traceback (most recent call last):\n  File "reward.py", line 4, in compute_reward'
+    )
+    assert failure["traceback"].endswith("ValueError: step budget exceeded\n")
+    assert failure["exit_code"] is None
+
+
+def test_nan_reward_fails(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    result = submit(executor, "smoke", smoke_params(cartpole_env, reward_fixture("nan_reward"), steps=500))[1].result(
+        timeout=60
+    )
+    assert result["status"] == "failed"
+    assert result["failure"]["phase"] == "smoke"
+    assert result["failure"]["reason"].startswith("component 'wobble' (call ")
+    assert result["failure"]["reason"].endswith(") is nan (it must be a finite number)")
+
+
+def test_tiny_training_run(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str], tmp_path: Path
+) -> None:
+    out = tmp_path / "sample_0"
+    params = {
+        "env": cartpole_env,
+        "code": reward_fixture("good"),
+        "rl": TINY_PPO,
+        "out_dir": str(out),
+        "progress_interval_s": 0.2,
+    }
+    result = submit(executor, "train", params)[1].result(timeout=120)
+    assert result["status"] == "succeeded", result.get("failure")
+    assert result["timesteps"] == 2048
+    assert result["device"] == "cpu"
+    assert result["components"] == ["upright", "centered"]
+    assert len(result["evals"]) == 1 and result["best"] == result["final"] == result["evals"][0]
+    assert result["final"]["timesteps"] == 2048 and result["final"]["best"] is True
+    assert set(result["final"]["components"]) == {"upright", "centered"}
+    for key in ("best_model", "final_model", "evals_file", "reward_file", "env_copy_file"):
+        assert Path(result[key]).is_file(), key
+    assert Path(result["reward_file"]).read_text(encoding="utf-8") == reward_fixture("good")
+    assert Path(result["tensorboard_dir"]).is_dir()
+
+
+def test_wall_time_limit(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    started = time.monotonic()
+    _, future, events = submit(
+        executor,
+        "smoke",
+        smoke_params(cartpole_env, reward_fixture("infinite_loop")),
+        Limits(wall_s=1.5, memory_mb=2048),
+    )
+    result = future.result(timeout=30)
+    elapsed = time.monotonic() - started
+    assert result == {
+        "status": "timeout",
+        "failure": {
+            "phase": "smoke",
+            "reason": "exceeded the wall-time limit of 1.5 s",
+            "traceback": None,
+            "line": None,
+            "exit_code": None,
+        },
+    }
+    assert 1.5 <= elapsed < 8.0
+    assert not _alive(events.of("started")[0]["pid"])
+
+
+def test_call_that_never_returns_is_reported(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    params = smoke_params(cartpole_env, reward_fixture("infinite_loop"), max_call_s=0.5)
+    result = submit(executor, "smoke", params, Limits(wall_s=20, memory_mb=2048))[1].result(timeout=30)
+    assert result["status"] == "failed"
+    assert result["failure"]["phase"] == "smoke"
+    assert result["failure"]["reason"] == (
+        "compute_reward did not return within 0.5 s on call 1 (an infinite loop or a very slow computation)"
+    )
+
+
+def test_memory_bomb_address_space_limit(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    result = submit(
+        executor, "smoke", smoke_params(cartpole_env, reward_fixture("memory_bomb")), Limits(wall_s=30, memory_mb=512)
+    )[1].result(timeout=60)
+    assert result["status"] == "out_of_memory"
+    assert result["failure"]["phase"] == "smoke"
+    assert result["failure"]["reason"] == "ran out of memory (limit 512 MB)"
+    assert "MemoryError" in result["failure"]["traceback"]
+
+
+def test_memory_growth_resident_memory_watch(executor: LocalProcessExecutor, cartpole_env: dict[str, Any]) -> None:
+    # Without the address-space limit (as on a GPU), the supervisor's RSS watch must catch it.
+    result = submit(
+        executor,
+        "smoke",
+        smoke_params(cartpole_env, GROWING_REWARD, steps=2000),
+        Limits(wall_s=30, memory_mb=512, address_space=False),
+    )[1].result(timeout=60)
+    assert result["status"] == "out_of_memory", result
+    assert result["failure"]["phase"] == "smoke"
+    assert result["failure"]["reason"] == "used more than the memory limit of 512 MB"
+
+
+def test_killed_child_is_crashed(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str], tmp_path: Path
+) -> None:
+    def kill_on_start(name: str, data: dict[str, Any]) -> None:
+        if name == "started":
+            os.kill(data["pid"], signal.SIGKILL)
+
+    params = {"env": cartpole_env, "code": reward_fixture("good"), "rl": TINY_PPO, "out_dir": str(tmp_path / "killed")}
+    result = submit(executor, "train", params, hook=kill_on_start)[1].result(timeout=60)
+    assert result["status"] == "crashed"
+    failure = result["failure"]
+    assert failure["reason"] == (
+        "the job process was killed by signal SIGKILL without a result (the system may have run out of memory)"
+    )
+    assert failure["exit_code"] == -signal.SIGKILL
+    assert failure["traceback"] is None
+
+
+def test_cancel_a_running_job(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str], tmp_path: Path
+) -> None:
+    params = {
+        "env": cartpole_env,
+        "code": reward_fixture("good"),
+        "rl": TINY_PPO,
+        "out_dir": str(tmp_path / "cancelled"),
+        "total_timesteps": 10_000_000,
+    }
+    job_id, future, events = submit(executor, "train", params)
+    events.wait("phase", lambda d: d["phase"] == "train", timeout=60)
+    assert job_id in executor.status()["running"]
+    assert executor.cancel(job_id) is True
+    result = future.result(timeout=30)
+    assert result == {
+        "status": "cancelled",
+        "failure": {
+            "phase": "train",
+            "reason": "cancelled on request",
+            "traceback": None,
+            "line": None,
+            "exit_code": None,
+        },
+    }
+    assert not _alive(events.of("started")[0]["pid"])
+    assert executor.cancel(job_id) is False  # already over
+    assert executor.cancel("no-such-job") is False
+
+
+def test_third_job_is_queued(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    code = reward_fixture("good")
+    jobs = [submit(executor, "smoke", smoke_params(cartpole_env, code, steps=30_000)) for _ in range(2)]
+    for _, _, events in jobs:
+        events.wait("started")
+    jobs.append(submit(executor, "smoke", smoke_params(cartpole_env, code, steps=200)))
+    third_id = jobs[2][0]
+    samples = []
+    while not all(f.done() for _, f, _ in jobs):
+        samples.append(executor.status())
+        time.sleep(0.01)
+    results = [f.result() for _, f, _ in jobs]
+    assert [r["status"] for r in results] == ["succeeded"] * 3
+    assert jobs[0][2].of("queued") == [] and jobs[1][2].of("queued") == []
+    assert jobs[2][2].of("queued") == [{"position": 1}]
+    assert jobs[2][2].names()[:2] == ["queued", "started"]
+    assert max(len(s["running"]) for s in samples) <= 2
+    assert third_id in samples[0]["queued"]
+    assert results[2]["smoke"]["steps"] == 200
+
+
+def test_cancel_a_queued_job(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str], tmp_path: Path
+) -> None:
+    def long_train(name: str) -> dict[str, Any]:
+        return {
+            "env": cartpole_env,
+            "code": reward_fixture("good"),
+            "rl": TINY_PPO,
+            "out_dir": str(tmp_path / name),
+            "total_timesteps": 10_000_000,
+        }
+
+    a_id, a, a_events = submit(executor, "train", long_train("a"))
+    b_id, b, b_events = submit(executor, "train", long_train("b"))
+    a_events.wait("started")
+    b_events.wait("started")
+    c_id, c, c_events = submit(executor, "smoke", smoke_params(cartpole_env, reward_fixture("good")))
+    assert c_events.of("queued") == [{"position": 1}]
+    status = executor.status()
+    assert (sorted(status["running"]), status["queued"]) == (sorted([a_id, b_id]), [c_id])
+    assert executor.cancel(c_id) is True
+    assert executor.cancel(a_id) is True
+    assert c.result(timeout=30) == {
+        "status": "cancelled",
+        "failure": {
+            "phase": "queued",
+            "reason": "cancelled before it started",
+            "traceback": None,
+            "line": None,
+            "exit_code": None,
+        },
+    }
+    assert "started" not in c_events.names()
+    assert executor.cancel(b_id) is True
+    assert a.result(timeout=30)["status"] == "cancelled"
+    assert b.result(timeout=30)["status"] == "cancelled"
+
+
+def test_executor_still_works_after_all_of_the_above(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    assert executor.status() == {"running": [], "queued": [], "max_jobs": 2}
+    futures = [
+        submit(executor, "smoke", smoke_params(cartpole_env, reward_fixture("good"), steps=100))[1] for _ in range(2)
+    ]
+    assert [f.result(timeout=60)["status"] for f in futures] == ["succeeded", "succeeded"]
+    assert executor.status() == {"running": [], "queued": [], "max_jobs": 2}
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,481 @@
+"""The worker as the TypeScript side runs it: `python -u -m stable_eureka_worker`, JSON lines on
+stdin/stdout (see python/PROTOCOL.md)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import math
+import os
+import platform
+import queue
+import subprocess
+import sys
+import threading
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from stable_eureka_worker import PROTOCOL_VERSION
+from stable_eureka_worker.jobs import LocalProcessExecutor
+from stable_eureka_worker.server import Server, _clean
+
+METHODS = ["cancel", "check_reward", "describe_env", "evaluate", "jobs", "ping", "render_gif", "shutdown", "train"]
+
+TINY_PPO = {
+    "algo": "ppo",
+    "algo_params": {"n_steps": 32, "batch_size": 64, "n_epochs": 1},
+    "training": {
+        "num_envs": 8,
+        "total_timesteps": 2048,
+        "seed": 0,
+        "device": "cpu",
+        "eval": {"num_evals": 1, "num_episodes": 1},
+    },
+}
+
+
+def strict_json(line: str) -> dict[str, Any]:
+    """json.loads that refuses NaN/Infinity, as JSON.parse on the TypeScript side does."""
+
+    def reject(token: str) -> Any:
+        raise ValueError(f"not valid JSON: {token}")
+
+    return json.loads(line, parse_constant=reject)
+
+
+class Worker:
+    """One worker process; a thread reads its stdout lines into a queue."""
+
+    def __init__(self, python_dir: Path, cwd: Path) -> None:
+        env = {**os.environ, "PYTHONPATH": str(python_dir), "STABLE_EUREKA_MAX_JOBS": "2"}
+        self.stderr_path = cwd / "worker.stderr"
+        self._stderr = self.stderr_path.open("w", encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "stable_eureka_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            cwd=cwd,
+            env=env,
+            text=True,
+            encoding="utf-8",
+        )
+        self.raw: list[str] = []  # every stdout line, as sent
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._ids = itertools.count()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.raw.append(line)
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def send_line(self, text: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(text + "\n")
+        self.proc.stdin.flush()
+
+    def request(self, method: str, params: dict[str, Any] | None = None) -> str:
+        req_id = f"r{next(self._ids)}"
+        msg: dict[str, Any] = {"type": "request", "id": req_id, "method": method}
+        if params is not None:
+            msg["params"] = params
+        self.send_line(json.dumps(msg))
+        return req_id
+
+    def next(self, timeout: float = 30.0) -> dict[str, Any] | None:
+        """The next message, or None once stdout is closed."""
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no line from the worker within {timeout} s; stderr:\n{self.stderr()}") from None
+        if line is None:
+            return None
+        assert line.endswith("\n")
+        return strict_json(line)
+
+    def reply(
+        self, req_id: str | None, timeout: float = 30.0, events: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """Waits for the reply to req_id; its events go into `events`."""
+        while True:
+            msg = self.next(timeout)
+            assert msg is not None, f"the worker closed stdout; exit code {self.proc.poll()}; stderr:\n{self.stderr()}"
+            if msg["type"] == "event" and msg["id"] == req_id and events is not None:
+                events.append(msg)
+            if msg["type"] == "reply" and msg["id"] == req_id:
+                return msg
+
+    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 30.0) -> dict[str, Any]:
+        return self.reply(self.request(method, params), timeout)
+
+    def stderr(self) -> str:
+        self._stderr.flush()
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        self._stderr.close()
+
+
+@pytest.fixture
+def start_worker(python_dir: Path, tmp_path: Path) -> Iterator[Callable[[], Worker]]:
+    workers: list[Worker] = []
+
+    def start() -> Worker:
+        folder = tmp_path / f"worker{len(workers)}"
+        folder.mkdir()
+        w = Worker(python_dir, folder)
+        workers.append(w)
+        return w
+
+    yield start
+    for w in workers:
+        w.close()
+
+
+@pytest.fixture(scope="module")
+def worker(python_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+    """A worker shared by the tests that leave it running; its hello is already read."""
+    w = Worker(python_dir, tmp_path_factory.mktemp("worker"))
+    hello = w.next(60)
+    assert hello is not None and hello["type"] == "hello"
+    yield w
+    w.close()
+
+
+def test_hello_first(start_worker: Callable[[], Worker]) -> None:
+    w = start_worker()
+    hello = w.next(60)
+    assert hello == {
+        "type": "hello",
+        "protocol": PROTOCOL_VERSION,
+        "pid": w.proc.pid,
+        "python": platform.python_version(),
+        "versions": {
+            "torch": version("torch"),
+            "stable_baselines3": version("stable_baselines3"),
+            "gymnasium": version("gymnasium"),
+            "numpy": version("numpy"),
+        },
+        "cuda": hello["cuda"],
+        "cpus": os.cpu_count(),
+        "max_jobs": 2,
+    }
+    assert PROTOCOL_VERSION == 1
+    assert isinstance(hello["cuda"], bool)
+    assert w.raw[0].startswith('{"type":"hello","protocol":1,')
+
+
+def test_ping(worker: Worker) -> None:
+    req_id = worker.request("ping")
+    assert worker.reply(req_id) == {"type": "reply", "id": req_id, "ok": True, "result": {"pong": True}}
+
+
+def test_not_json_line_then_keeps_going(worker: Worker) -> None:
+    worker.send_line("this is not json {")
+    assert worker.reply(None) == {
+        "type": "reply",
+        "id": None,
+        "ok": False,
+        "error": {
+            "kind": "protocol",
+            "message": "not a JSON line: Expecting value: line 1 column 1 (char 0)",
+            "details": {},
+        },
+    }
+    assert worker.call("ping")["result"] == {"pong": True}
+
+
+def test_blank_lines_are_ignored(worker: Worker) -> None:
+    worker.send_line("")
+    worker.send_line("   ")
+    req_id = worker.request("ping")
+    msg = worker.next()
+    assert msg is not None and msg["id"] == req_id  # no reply to the blank lines came first
+
+
+@pytest.mark.parametrize(
+    ("message", "reply_id"),
+    [
+        ({"type": "event", "id": "x1", "method": "ping"}, "x1"),
+        ({"type": "request", "id": 7, "method": "ping"}, None),
+        ({"method": "ping"}, None),
+    ],
+    ids=["not-a-request", "numeric-id", "no-type"],
+)
+def test_malformed_request(worker: Worker, message: dict[str, Any], reply_id: str | None) -> None:
+    worker.send_line(json.dumps(message))
+    reply = worker.reply(reply_id)
+    assert reply["ok"] is False
+    assert reply["error"] == {
+        "kind": "protocol",
+        "message": "expected {type: 'request', id: string, method, params}",
+        "details": {},
+    }
+    assert worker.call("ping")["ok"] is True
+
+
+def test_unknown_method(worker: Worker) -> None:
+    reply = worker.call("frobnicate", {})
+    assert reply["ok"] is False
+    assert reply["error"] == {
+        "kind": "unknown_method",
+        "message": "unknown method 'frobnicate'",
+        "details": {"known": METHODS},
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "path", "message"),
+    [
+        ("describe_env", {"env": {}}, "env.env_dir", "params.env.env_dir (the env folder's path) is required"),
+        ("describe_env", {}, "env.env_dir", "params.env.env_dir (the env folder's path) is required"),
+        (
+            "describe_env",
+            {"env": {"env_dir": 3}},
+            "env.env_dir",
+            "params.env.env_dir (the env folder's path) is required",
+        ),
+        ("check_reward", {"env": {"env_dir": "/x"}}, "code", "params.code (the reward's source) is required"),
+        (
+            "train",
+            {"code": "x", "env": "CARTPOLE", "out_dir": "/tmp/x"},
+            "rl",
+            "params.rl (the config's rl section) is required",
+        ),
+        ("train", {"code": "x", "env": "CARTPOLE", "rl": {}}, "out_dir", "params.out_dir is required"),
+        ("evaluate", {"code": "x", "env": "CARTPOLE"}, "model", "params.model (a saved model's path) is required"),
+        ("cancel", {}, "id", "params.id (the job's request id) is required"),
+    ],
+    ids=[
+        "env-empty",
+        "env-missing",
+        "env_dir-not-str",
+        "no-code",
+        "train-no-rl",
+        "train-no-out_dir",
+        "evaluate-no-model",
+        "cancel-no-id",
+    ],
+)
+def test_bad_params(
+    worker: Worker, cartpole_dir: Path, method: str, params: dict[str, Any], path: str, message: str
+) -> None:
+    if params.get("env") == "CARTPOLE":
+        params = {**params, "env": {"env_dir": str(cartpole_dir)}}
+    reply = worker.call(method, params)
+    assert reply["ok"] is False
+    assert reply["error"] == {"kind": "bad_request", "message": message, "details": {"path": path}}
+
+
+def test_env_error(worker: Worker, tmp_path: Path) -> None:
+    missing = tmp_path / "no_such_env"
+    reply = worker.call("describe_env", {"env": {"env_dir": str(missing)}})
+    assert reply["ok"] is False
+    assert reply["error"]["kind"] == "env_error"
+    assert reply["error"]["message"] == f"env folder {missing} does not exist"
+    assert reply["error"]["details"]["file"] == str(missing)
+    assert reply["error"]["details"]["hint"].startswith("Create it in stable-eureka's layout")
+
+
+def test_check_reward_static_only(worker: Worker, cartpole_dir: Path, reward_fixture: Callable[[str], str]) -> None:
+    env = {"env_dir": str(cartpole_dir)}
+    bad = worker.call("check_reward", {"env": env, "code": reward_fixture("imports_os"), "smoke": False})
+    assert bad["ok"] is True
+    result = bad["result"]
+    assert (result["passed"], result["stage"], result["components"], result["smoke"]) == (
+        False,
+        "forbidden",
+        None,
+        None,
+    )
+    assert [(e["stage"], e["line"]) for e in result["errors"]] == [
+        ("forbidden", 1),
+        ("forbidden", 2),
+        ("forbidden", 3),
+        ("forbidden", 7),
+    ]
+    assert result["llm_feedback"].startswith(
+        "Your reward function cannot be used:\n- line 1: `import os` is not allowed"
+    )
+    assert result["signature"] == (
+        "def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated)"
+    )
+    good = worker.call("check_reward", {"env": env, "code": reward_fixture("good"), "smoke": False})["result"]
+    assert (good["passed"], good["stage"], good["errors"], good["llm_feedback"]) == (True, "ok", [], "")
+
+
+def test_jobs_and_cancel_unknown(worker: Worker) -> None:
+    assert worker.call("jobs")["result"] == {"running": [], "queued": [], "max_jobs": 2}
+    assert worker.call("cancel", {"id": "no-such-job"})["result"] == {"cancelled": False}
+
+
+def test_jobs_end_to_end_and_nan_as_null(
+    start_worker: Callable[[], Worker], cartpole_dir: Path, reward_fixture: Callable[[str], str], tmp_path: Path
+) -> None:
+    w = start_worker()
+    assert w.next(60)["type"] == "hello"  # type: ignore[index]
+    env = {"env_dir": str(cartpole_dir)}
+
+    described = w.call("describe_env", {"env": env}, timeout=60)
+    assert described["ok"] is True, described
+    d = described["result"]
+    assert (d["class_name"], d["action_type"], d["observation_shape"], d["action_shape"]) == (
+        "CartPoleEnv",
+        "discrete",
+        [4],
+        [],
+    )
+    assert d["action_space"] == "Discrete(2)"
+    assert "module_names" not in d
+
+    events: list[dict[str, Any]] = []
+    checked = w.reply(
+        w.request("check_reward", {"env": env, "code": reward_fixture("good"), "smoke": {"steps": 200}}), 60, events
+    )
+    assert checked["result"]["passed"] is True and checked["result"]["stage"] == "ok"
+    assert checked["result"]["components"] == ["upright", "centered"]
+    assert checked["result"]["smoke"]["steps"] == 200
+    assert [e["event"] for e in events] == ["started", "phase", "phase", "phase"]
+
+    failed = w.call(
+        "check_reward", {"env": env, "code": reward_fixture("raises_at_step_1000"), "smoke": {"steps": 1500}}, 60
+    )
+    result = failed["result"]
+    assert (failed["ok"], result["passed"], result["stage"]) == (True, False, "smoke")
+    assert result["errors"] == [
+        {
+            "stage": "smoke",
+            "message": "compute_reward raised ValueError: step budget exceeded (reward line 4)",
+            "line": 4,
+            "col": None,
+        }
+    ]
+    assert result["llm_feedback"].startswith(
+        "Your reward function failed when run in the environment (smoke): compute_reward raised ValueError"
+    )
+    assert result["failure"]["status"] == "failed"
+
+    out = tmp_path / "sample"
+    events = []
+    trained = w.reply(
+        w.request("train", {"env": env, "code": reward_fixture("good"), "rl": TINY_PPO, "out_dir": str(out)}),
+        120,
+        events,
+    )
+    assert trained["result"]["status"] == "succeeded", trained
+    names = [e["event"] for e in events]
+    assert names[0] == "started" and "progress" in names and "eval" in names
+    assert [e["data"]["phase"] for e in events if e["event"] == "phase"] == [
+        "load_env",
+        "bind_reward",
+        "build_model",
+        "train",
+        "save",
+    ]
+
+    # No episodes: the means are null on purpose, and fitness_min/max are NaN inside the job.
+    evaluated = w.call(
+        "evaluate",
+        {
+            "env": env,
+            "code": reward_fixture("good"),
+            "model": trained["result"]["final_model"],
+            "algo": "ppo",
+            "episodes": 0,
+        },
+        60,
+    )
+    result = evaluated["result"]
+    assert result["status"] == "succeeded"
+    assert result["episodes"] == []
+    assert (result["fitness_mean"], result["fitness_min"], result["fitness_max"]) == (None, None, None)
+    assert "NaN" not in w.raw[-1] and '"fitness_min":null' in w.raw[-1]
+
+    evaluated = w.call(
+        "evaluate",
+        {
+            "env": env,
+            "code": reward_fixture("good"),
+            "model": trained["result"]["final_model"],
+            "algo": "ppo",
+            "episodes": 2,
+        },
+        60,
+    )
+    assert len(evaluated["result"]["episodes"]) == 2
+    assert evaluated["result"]["fitness_mean"] == evaluated["result"]["length_mean"]  # +1 fitness per step
+
+    for line in w.raw:
+        strict_json(line)  # every line the worker sent is valid JSON
+    assert w.call("shutdown")["result"] == {"bye": True}
+    assert w.proc.wait(timeout=20) == 0
+
+
+def test_shutdown_exits_zero(start_worker: Callable[[], Worker]) -> None:
+    w = start_worker()
+    assert w.next(60)["type"] == "hello"  # type: ignore[index]
+    req_id = w.request("shutdown")
+    assert w.reply(req_id) == {"type": "reply", "id": req_id, "ok": True, "result": {"bye": True}}
+    assert w.next(20) is None  # stdout closed
+    assert w.proc.wait(timeout=20) == 0
+
+
+def test_end_of_stdin_exits_zero(start_worker: Callable[[], Worker]) -> None:
+    w = start_worker()
+    assert w.next(60)["type"] == "hello"  # type: ignore[index]
+    assert w.proc.stdin is not None
+    w.proc.stdin.close()
+    assert w.next(20) is None
+    assert w.proc.wait(timeout=20) == 0
+
+
+def test_nan_and_inf_are_sent_as_null() -> None:
+    out = io.StringIO()
+    server = Server(LocalProcessExecutor(max_jobs=1), out)
+    server.reply(
+        "r1",
+        {
+            "nan": math.nan,
+            "inf": math.inf,
+            "ninf": -math.inf,
+            "ok": 1.5,
+            "nested": [{"x": math.nan}, (math.inf, 2)],
+            3: "k",
+        },
+    )
+    server.event("r1", "eval", {"fitness_mean": float("nan")})
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        '{"type":"reply","id":"r1","ok":true,"result":{"nan":null,"inf":null,"ninf":null,"ok":1.5,'
+        '"nested":[{"x":null},[null,2]],"3":"k"}}'
+    )
+    assert strict_json(lines[1]) == {"type": "event", "id": "r1", "event": "eval", "data": {"fitness_mean": None}}
+    assert _clean({"a": [1, "s", None, True]}) == {"a": [1, "s", None, True]}
+
+
+# --- regressions: bugs found and fixed ----------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["[1, 2]", "null"])
+def test_json_non_object_line_then_keeps_going(start_worker: Callable[[], Worker], line: str) -> None:
+    w = start_worker()
+    assert w.next(60)["type"] == "hello"  # type: ignore[index]
+    w.send_line(line)
+    reply = w.next(20)
+    assert reply is not None and reply["error"]["kind"] == "protocol"
+    assert w.call("ping")["ok"] is True
+
+
+def test_params_not_an_object(worker: Worker) -> None:
+    reply = worker.call("describe_env", [1, 2])  # type: ignore[arg-type]
+    assert reply["error"]["kind"] == "bad_request"
