@@ -146,6 +146,7 @@ class LocalProcessExecutor:
         verdict: dict[str, Any] | None = None
         ps = _process(proc.pid)
         phase = "start"
+        next_memory_check = 0.0
         while True:
             try:
                 if receiver.poll(self._poll_s):
@@ -166,8 +167,12 @@ class LocalProcessExecutor:
                 verdict = _failure("cancelled", phase, "cancelled on request")
             elif elapsed > job.limits.wall_s:
                 verdict = _failure("timeout", phase, f"exceeded the wall-time limit of {job.limits.wall_s:g} s")
-            elif ps is not None and _rss_mb(ps) > job.limits.memory_mb:
-                verdict = _failure("out_of_memory", phase, f"used more than the memory limit of {job.limits.memory_mb:g} MB")
+            elif ps is not None and elapsed >= next_memory_check:
+                # Reading /proc for the process tree costs CPU that the jobs need: every
+                # 0.25 s is enough, the address-space limit stops fast growth on the CPU.
+                next_memory_check = elapsed + 0.25
+                if _rss_mb(ps) > job.limits.memory_mb:
+                    verdict = _failure("out_of_memory", phase, f"used more than the memory limit of {job.limits.memory_mb:g} MB")
             if verdict is not None:
                 _kill_tree(proc.pid)
                 break

@@ -5,6 +5,7 @@ optimizer or a TensorBoard writer is built (about a second). A throwaway model b
 trained for a few steps here pays that once for the whole session instead of once per job.
 """
 
+import gc
 import os
 import tempfile
 
@@ -35,3 +36,8 @@ def _warm_up() -> None:
 
 
 _warm_up()
+
+# Everything loaded so far lives as long as the forkserver: move it out of the cyclic
+# garbage collector's view, so collections in job processes do not walk (and copy-on-write
+# touch) the whole inherited heap of torch and SB3.
+gc.freeze()

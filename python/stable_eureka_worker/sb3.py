@@ -119,6 +119,16 @@ def build_model(rl: dict[str, Any], venv: VecEnv, tensorboard_dir: str | None, w
     return model, device
 
 
+def log_interval(model: BaseAlgorithm) -> int:
+    """SB3 writes its TensorBoard scalars every `log_interval` rollouts (on-policy) or
+    episodes (off-policy). With short rollouts (CartPole's 8 x 32 steps) every rollout is
+    too often; about every 2048 steps keeps the curves and costs little."""
+    n_steps = getattr(model, "n_steps", None)
+    if n_steps:
+        return max(1, -(-2048 // (n_steps * model.n_envs)))
+    return 4  # SB3's own default for off-policy algorithms (episodes)
+
+
 class ProgressCallback(BaseCallback):
     def __init__(self, emit: Callable[[str, dict[str, Any]], None], total: int, interval_s: float) -> None:
         super().__init__()

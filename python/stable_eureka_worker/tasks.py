@@ -227,7 +227,7 @@ def train(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     ctx.enter("train")
     started = time.monotonic()
     try:
-        model.learn(total_timesteps=total, callback=[progress, evaluator], tb_log_name="train", progress_bar=False)
+        model.learn(total_timesteps=total, callback=[progress, evaluator], tb_log_name="train", progress_bar=False, log_interval=sb3.log_interval(model))
     except Exception as e:
         raise bound.failure(e, ctx.phase) from None
     wall = time.monotonic() - started
