@@ -41,7 +41,7 @@ async function plain(loaded, timesteps) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-async function overhead(names = ['cartpole', 'lunar_lander'], repeats = 3) {
+async function overhead(names = ["cartpole", "lunar_lander"], repeats = 5) {
   const worker = await api.PythonWorker.start({ maxJobs: 1 });
   const steps = { cartpole: 50_000, lunar_lander: 65_536 };
   console.log('| env | steps | plain SB3 steps/s | ours steps/s | ours/plain time ratio |');

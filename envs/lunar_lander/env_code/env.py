@@ -53,6 +53,7 @@ class LunarLander(GymLunarLander):
             main = (np.clip(action[0], 0.0, 1.0) + 1.0) * 0.5 if action[0] > 0.0 else 0.0
             side = np.clip(np.abs(action[1]), 0.5, 1.0) if np.abs(action[1]) > 0.5 else 0.0
         else:
+            action = int(action)
             main = 1.0 if action == 2 else 0.0
             side = 1.0 if action in (1, 3) else 0.0
         return float(main), float(side)
