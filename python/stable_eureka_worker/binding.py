@@ -108,12 +108,18 @@ class CallWatch:
     """Spots a compute_reward call that never returns (an infinite loop) and says so,
     instead of leaving the job to its wall-time limit."""
 
-    def __init__(self, max_call_s: float, on_stuck: Callable[[str], None]) -> None:
+    def __init__(self, max_call_s: float, on_stuck: Callable[[str], None], start: bool = True) -> None:
         self.max_call_s = max_call_s
         self.entered: float | None = None
         self.calls = 0
         self._on_stuck = on_stuck
-        threading.Thread(target=self._watch, daemon=True, name="reward-watch").start()
+        if start:
+            threading.Thread(target=self._watch, daemon=True, name="reward-watch").start()
+
+    @classmethod
+    def idle(cls) -> "CallWatch":
+        """Counts calls but watches nothing (binding outside a job)."""
+        return cls(float("inf"), lambda _reason: None, start=False)
 
     def _watch(self) -> None:
         while True:
@@ -187,9 +193,10 @@ def bind_reward(
     """A subclass of env_class whose compute_reward is the checked reward. Component names
     are appended to `component_names` in the order the reward first returns them."""
     fn, _ = compile_reward(code, filename, env_module)
-    counter = [0]
     names = component_names if component_names is not None else []
     seen = set(names)
+    watch = watch if watch is not None else CallWatch.idle()
+    monotonic = time.monotonic
 
     def record_names(comps: dict[str, float]) -> None:
         for k in comps:
@@ -201,16 +208,12 @@ def bind_reward(
         # Runs on every env step: the common case (a float and a dict of str -> float) is
         # checked inline; anything else goes through validate_result, which converts numpy
         # values or explains what is wrong. `x - x == 0.0` is false exactly for nan and inf.
-        counter[0] += 1
-        if watch is not None:
-            watch.calls = counter[0]
-            watch.entered = time.monotonic()
-            try:
-                result = fn(self, *args, **kwargs)
-            finally:
-                watch.entered = None
-        else:
+        watch.calls += 1
+        watch.entered = monotonic()
+        try:
             result = fn(self, *args, **kwargs)
+        finally:
+            watch.entered = None
         if type(result) is tuple and len(result) == 2:
             total, comps = result
             if type(total) is float and total - total == 0.0 and type(comps) is dict and "fitness_score" not in comps:
@@ -221,7 +224,7 @@ def bind_reward(
                     if not comps.keys() <= seen:
                         record_names(comps)
                     return total, comps
-        total, comps = validate_result(result, counter[0])
+        total, comps = validate_result(result, watch.calls)
         record_names(comps)
         return total, comps
 

@@ -88,9 +88,29 @@ def action_noise(algo: str, algo_params: dict[str, Any], action_space: gym.Space
     algo_params["action_noise"] = NormalActionNoise(mean=np.zeros(n), sigma=sigma * np.ones(n))
 
 
+class ShallowInfoVecEnv(DummyVecEnv):
+    """DummyVecEnv, except that infos are copied shallowly. SB3 deep-copies every info dict
+    on every step; with a reward's components in each info that cost about 100 us per step
+    of 16 LunarLanders, 6% of training time. Each env's info is still copied, so an env
+    that reuses its dict cannot change what was returned earlier."""
+
+    def step_wait(self) -> Any:
+        for i in range(self.num_envs):
+            obs, self.buf_rews[i], terminated, truncated, info = self.envs[i].step(self.actions[i])
+            info = dict(info)
+            self.buf_dones[i] = terminated or truncated
+            info["TimeLimit.truncated"] = truncated and not terminated
+            if self.buf_dones[i]:
+                info["terminal_observation"] = obs
+                obs, self.reset_infos[i] = self.envs[i].reset()
+            self.buf_infos[i] = info
+            self._save_obs(i, obs)
+        return self._obs_from_buf(), np.copy(self.buf_rews), np.copy(self.buf_dones), list(self.buf_infos)
+
+
 def make_vec_env(make_env: Callable[[], gym.Env], n: int, state_stack: int) -> VecEnv:
-    # DummyVecEnv: on few cores SubprocVecEnv measured half the speed (IPC per step).
-    venv: VecEnv = DummyVecEnv([lambda: Monitor(make_env()) for _ in range(n)])
+    # In-process envs: on few cores SubprocVecEnv measured half the speed (IPC per step).
+    venv: VecEnv = ShallowInfoVecEnv([lambda: Monitor(make_env()) for _ in range(n)])
     if state_stack and state_stack > 1:
         venv = VecFrameStack(venv, n_stack=int(state_stack))
     return venv
