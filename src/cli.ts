@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, type LoadedConfig } from './config';
 import { describeEnv, resolveEnvTarget } from './envs';
+import { extractReward } from './extract';
 import { packageRoot } from './pyenv';
 import { checkReward, evaluatePolicy, trainReward } from './training';
 import { shutdownWorker, WorkerDiedError, WorkerRequestError } from './worker/client';
@@ -52,11 +53,21 @@ export function formatCheck(r: CheckResult, file: string): string {
   return lines.join('\n');
 }
 
+/** A reward file may be plain Python or a whole LLM response: the reward is extracted first. */
 async function cmdCheck(target: string, rewardFile: string, opts: { class?: string; json?: boolean; steps?: number }): Promise<number> {
-  const code = readRewardFile(rewardFile);
+  const extraction = extractReward(readRewardFile(rewardFile));
   const { env } = resolveEnvTarget(target, { className: opts.class });
-  const result = await checkReward(env, code, { smokeSteps: opts.steps });
-  console.log(opts.json ? JSON.stringify(result) : formatCheck(result, rewardFile));
+  if (!extraction.ok) {
+    if (opts.json) console.log(JSON.stringify({ passed: false, stage: 'extract', errors: [{ stage: 'extract', message: extraction.reason, line: null, col: null }], extraction }));
+    else console.log(`FAIL ${rewardFile} (extract): ${extraction.reason}`);
+    return 1;
+  }
+  const result = await checkReward(env, extraction.code, { smokeSteps: opts.steps });
+  if (opts.json) console.log(JSON.stringify({ ...result, extraction }));
+  else {
+    for (const note of extraction.notes) console.log(`note: ${note}`);
+    console.log(formatCheck(result, rewardFile));
+  }
   return result.passed ? 0 : 1;
 }
 
@@ -205,7 +216,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('check')
     .description('check a reward file against an env folder or a config (exit 0 only if it passes)')
     .argument('<target>', 'env folder (stable-eureka layout) or config .yml')
-    .argument('<reward-file>', 'Python file defining compute_reward')
+    .argument('<reward-file>', 'Python file defining compute_reward, or a whole LLM response')
     .option('--class <name>', 'env class, when env.py has several that call compute_reward')
     .option('--steps <n>', 'random steps of the smoke run', positiveInt)
     .option('--json', 'print the verdict as JSON')

@@ -1,5 +1,6 @@
 /** stable-eureka's TypeScript API: the same calls the CLI and the notebooks make. */
 export * from './config';
+export { extractReward, fencedBlocks, type Extraction } from './extract';
 export { describeEnv, envRefFromConfig, resolveEnvTarget, type EnvTarget } from './envs';
 export { checkReward, evaluatePolicy, trainReward, type CheckOptions, type EvaluateOptions, type TrainOptions } from './training';
 export { getWorker, shutdownWorker, PythonWorker, WorkerDiedError, WorkerRequestError, type WorkerOptions, type RequestOptions } from './worker/client';

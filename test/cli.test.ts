@@ -114,3 +114,24 @@ describe('stable-eureka train', () => {
     expect(r.stdout).toMatch(/training failed in phase train: compute_reward raised ValueError: step budget exceeded \(reward line 4\)/);
   });
 });
+
+describe('stable-eureka check on a whole LLM response', () => {
+  it('extracts the reward from the response before checking it', async () => {
+    const dir = tempDir();
+    const response = path.join(dir, 'response.md');
+    const good = fs.readFileSync(path.join(rewardsDir, 'good.py'), 'utf8');
+    fs.writeFileSync(response, `Here is a reward that keeps the pole upright.\n\n\`\`\`Python\n${good}\`\`\`\n\nIt has two components.`);
+    const r = await cli(['check', path.join(envsDir, 'cartpole'), response]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/PASS .*response\.md: def compute_reward/);
+  });
+
+  it('fails with the reason when the response has no reward', async () => {
+    const response = path.join(tempDir(), 'response.md');
+    fs.writeFileSync(response, 'Sorry, here is some JSON:\n```json\n{"reward": 1}\n```');
+    const r = await cli(['check', path.join(envsDir, 'cartpole'), response, '--json']);
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ passed: false, stage: 'extract' });
+    expect(JSON.parse(r.stdout).errors[0].message).toBe('the response has 1 code block (json) but none defines `def compute_reward(...)`.');
+  });
+});
