@@ -38,12 +38,13 @@ class RewardContractError(Exception):
 class JobFailure(Exception):
     """A failure with a known phase and a sentence that explains it."""
 
-    def __init__(self, phase: str, reason: str, line: int | None = None, tb: str | None = None) -> None:
+    def __init__(self, phase: str, reason: str, line: int | None = None, tb: str | None = None, status: str = "failed") -> None:
         super().__init__(reason)
         self.phase = phase
         self.reason = reason
         self.line = line
         self.tb = tb
+        self.status = status
 
 
 _module_cache: dict[str, types.ModuleType] = {}
@@ -242,6 +243,20 @@ def reward_line(exc: BaseException, filename: str) -> int | None:
     if line is None and isinstance(exc, SyntaxError) and exc.filename == filename:
         line = exc.lineno
     return line
+
+
+def return_line(code: str) -> int | None:
+    """The line of compute_reward's return, when it has exactly one: where a bad return
+    value (NaN, a list instead of a dict) leaves the reward."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return None
+    fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == REWARD_METHOD), None)
+    returns = [n for n in ast.walk(fn) if isinstance(n, ast.Return)] if fn else []
+    return returns[0].lineno if len(returns) == 1 else None
 
 
 def reward_traceback(exc: BaseException, filename: str) -> str:

@@ -285,7 +285,7 @@ def child_main(task: str, params: dict[str, Any], conn: Any, limits: Limits) -> 
         result.setdefault("status", "succeeded")
         ctx.finish(result)
     except JobFailure as f:
-        ctx.finish({"status": "failed", "failure": {"phase": f.phase, "reason": f.reason, "traceback": f.tb, "line": f.line, "exit_code": None}})
+        ctx.finish({"status": f.status, "failure": {"phase": f.phase, "reason": f.reason, "traceback": f.tb, "line": f.line, "exit_code": None}})
     except MemoryError:
         ctx.finish(_failure("out_of_memory", ctx.phase, f"ran out of memory (limit {limits.memory_mb:g} MB)", traceback.format_exc()))
     except BaseException as e:

@@ -20,6 +20,7 @@ from .binding import (
     bind_reward,
     env_with_reward_source,
     load_env_module,
+    return_line,
     reward_line,
     reward_traceback,
 )
@@ -39,6 +40,7 @@ class BoundEnv:
         self.kwargs: dict[str, Any] = dict(env.get("kwargs") or {})
         self.max_episode_steps: int | None = env.get("max_episode_steps")
         self.reward_file = reward_file
+        self.code: str = params["code"]
         self.component_names: list[str] = []
         ctx.enter("load_env")
         try:
@@ -72,9 +74,10 @@ class BoundEnv:
             return exc
         line = reward_line(exc, self.reward_file)
         if isinstance(exc, RewardContractError):
-            return JobFailure(phase, str(exc), line, None)
+            return JobFailure(phase, str(exc), return_line(self.code), None)
         if isinstance(exc, MemoryError):
-            raise exc
+            where = f" (reward line {line})" if line else ""
+            return JobFailure(phase, f"ran out of memory{where}", line, reward_traceback(exc, self.reward_file), status="out_of_memory")
         if line is not None:
             reason = f"compute_reward raised {type(exc).__name__}: {exc} (reward line {line})"
             return JobFailure(phase, reason, line, reward_traceback(exc, self.reward_file))

@@ -253,7 +253,8 @@ def test_memory_bomb_address_space_limit(
     )[1].result(timeout=60)
     assert result["status"] == "out_of_memory"
     assert result["failure"]["phase"] == "smoke"
-    assert result["failure"]["reason"] == "ran out of memory (limit 512 MB)"
+    assert result["failure"]["reason"] == "ran out of memory (reward line 2)"
+    assert result["failure"]["line"] == 2
     assert "MemoryError" in result["failure"]["traceback"]
 
 
