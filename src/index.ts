@@ -5,3 +5,6 @@ export { describeEnv, envRefFromConfig, resolveEnvTarget, type EnvTarget } from 
 export { checkReward, evaluatePolicy, trainReward, type CheckOptions, type EvaluateOptions, type TrainOptions } from './training';
 export { getWorker, shutdownWorker, PythonWorker, WorkerDiedError, WorkerRequestError, type WorkerOptions, type RequestOptions } from './worker/client';
 export * from './worker/protocol';
+export { executionErrorMessage, fill, initialMessages, nextIterationMessages, singleMessage, template, type ChatMessage, type PromptEnv } from './prompts';
+export { diagnose, evalSeries, peak, reflect, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
+export { selectBest } from './select';

@@ -1,0 +1,142 @@
+/**
+ * The reward reflection: statistics of the best sample's training in, feedback text out.
+ * Pure functions; the sentences come from src/prompts/ (reflection.md, advice.md, lines.md).
+ */
+import { fill, template } from './prompts';
+import type { EvalPoint } from './worker/protocol';
+
+/** One sample of an iteration as the reflection sees it. */
+export interface SampleOutcome {
+  sample: number;
+  code: string | null;
+  /** Evaluations during training; null when it never trained. */
+  evals: EvalPoint[] | null;
+  /** Why it could not be used (check or training failure), when it could not. */
+  failure?: { stage: string; reason: string } | null;
+}
+
+/** About `n` points spread evenly over the series, the first and the last included. */
+export function subsample<T>(xs: T[], n = 10): T[] {
+  if (xs.length <= n) return [...xs];
+  const idx = new Set(Array.from({ length: n }, (_, i) => Math.round((i * (xs.length - 1)) / (n - 1))));
+  return [...idx].map((i) => xs[i]!);
+}
+
+/** Three significant digits, as a person would write them. */
+export function round(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  return Number(x.toPrecision(3));
+}
+
+export interface Series {
+  name: string;
+  values: number[];
+}
+
+export function seriesLine({ name, values }: Series): string {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return `${name}: [${values.map(round).join(', ')}], Max: ${round(Math.max(...values))}, Mean: ${round(mean)}, Min: ${round(Math.min(...values))}`;
+}
+
+/** fitness_score, every component, the reward and the episode length over the evaluations. */
+export function evalSeries(evals: EvalPoint[], points = 10): Series[] {
+  const pts = subsample(evals, points);
+  const names = [...new Set(evals.flatMap((e) => Object.keys(e.components)))];
+  return [
+    { name: 'fitness_score', values: pts.map((e) => e.fitness_mean) },
+    ...names.map((name) => ({ name, values: pts.map((e) => e.components[name] ?? 0) })),
+    { name: 'reward', values: pts.map((e) => e.reward_mean) },
+    { name: 'episode_length', values: pts.map((e) => e.length_mean) },
+  ];
+}
+
+type LineKey = 'hacking' | 'flat' | 'dominating' | 'stalled' | 'failures' | 'failure';
+
+function lines(dir?: string): Record<LineKey, string> {
+  const out: Record<string, string> = {};
+  for (const line of template('lines', dir).split('\n')) {
+    const m = /^(\w+):\s(.*)$/.exec(line);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out as Record<LineKey, string>;
+}
+
+/** What a person should look at: reward hacking, flat and dominating components, a stall. */
+export function diagnose(evals: EvalPoint[], dir?: string): string[] {
+  if (evals.length === 0) return [];
+  const t = lines(dir);
+  const warnings: string[] = [];
+  const first = evals[0]!;
+  const last = evals.at(-1)!;
+  const rewardRise = last.reward_mean - first.reward_mean;
+  const fitnessFall = first.fitness_mean - last.fitness_mean;
+  if (evals.length >= 2 && rewardRise > 0 && fitnessFall > 0) {
+    warnings.push(
+      fill(t.hacking, {
+        reward_from: round(first.reward_mean),
+        reward_to: round(last.reward_mean),
+        fitness_from: round(first.fitness_mean),
+        fitness_to: round(last.fitness_mean),
+      }),
+    );
+  }
+  const names = [...new Set(evals.flatMap((e) => Object.keys(e.components)))];
+  const means = new Map(names.map((n) => [n, evals.reduce((a, e) => a + (e.components[n] ?? 0), 0) / evals.length]));
+  for (const name of names) {
+    const values = evals.map((e) => e.components[name] ?? 0);
+    const spread = Math.max(...values) - Math.min(...values);
+    if (evals.length >= 2 && spread <= 1e-9 * Math.max(1, Math.abs(values[0]!))) {
+      warnings.push(fill(t.flat, { name, value: round(values[0]!) }));
+    }
+  }
+  if (names.length >= 2) {
+    for (const name of names) {
+      const own = Math.abs(means.get(name)!);
+      const others = names.filter((n) => n !== name).reduce((a, n) => a + Math.abs(means.get(n)!), 0);
+      if (own > 10 * others && own > 0) warnings.push(fill(t.dominating, { name, value: round(means.get(name)!) }));
+    }
+  }
+  const best = Math.max(...evals.map((e) => e.fitness_mean));
+  if (evals.length >= 3 && best <= first.fitness_mean) warnings.push(fill(t.stalled, { fitness: round(first.fitness_mean) }));
+  return warnings;
+}
+
+/** The best checkpoint's mean fitness of a sample (what selection ranks by). */
+export function peak(evals: EvalPoint[]): EvalPoint | null {
+  let best: EvalPoint | null = null;
+  for (const e of evals) if (!best || e.fitness_mean > best.fitness_mean) best = e;
+  return best;
+}
+
+export interface Reflection {
+  text: string;
+  bestSample: number;
+  warnings: string[];
+}
+
+/**
+ * The feedback for the next iteration, about `best` (chosen by select.ts), with a summary of
+ * the samples that failed. Returns null when no sample trained.
+ */
+export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: { points?: number; dir?: string } = {}): Reflection | null {
+  if (!best?.evals?.length || !best.code) return null;
+  const t = lines(opts.dir);
+  const series = evalSeries(best.evals, opts.points ?? 10);
+  const warnings = diagnose(best.evals, opts.dir);
+  const failed = all.filter((s) => s.failure);
+  const failures = failed.length
+    ? '\n' + [t.failures, ...failed.map((s) => fill(t.failure, { sample: s.sample, stage: s.failure!.stage, reason: s.failure!.reason.split('\n')[0]! }))].join('\n') + '\n'
+    : '';
+  const text = fill(template('reflection', opts.dir), {
+    num_evals: best.evals.length,
+    best_sample: best.sample,
+    best_fitness: round(peak(best.evals)!.fitness_mean),
+    best_code: best.code.trimEnd(),
+    points: series[0]!.values.length,
+    statistics: series.map(seriesLine).join('\n'),
+    warnings: warnings.length ? '\n' + warnings.join('\n') + '\n' : '',
+    failures,
+    advice: template('advice', opts.dir).trim(),
+  });
+  return { text: text.replace(/\n{3,}/g, '\n\n').trim() + '\n', bestSample: best.sample, warnings };
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { executionErrorMessage, fill, initialMessages, nextIterationMessages, singleMessage } from '../src/prompts';
+import { diagnose, reflect, round, seriesLine, subsample, type SampleOutcome } from '../src/reflect';
+import { selectBest } from '../src/select';
+import type { EvalPoint } from '../src/worker/protocol';
+
+const point = (timesteps: number, fitness: number, reward: number, components: Record<string, number>): EvalPoint => ({
+  timesteps,
+  fitness_mean: fitness,
+  fitness_std: 0,
+  reward_mean: reward,
+  length_mean: 100,
+  components,
+  episodes: [],
+  best: false,
+});
+
+const env = {
+  signature: 'def compute_reward(self, x, action)',
+  call: 'self.compute_reward(x, action)',
+  taskDescription: 'Keep x near zero.',
+  envCode: 'def step(self, action):\n    reward, parts = self.compute_reward(x, action)',
+};
+
+describe('prompts', () => {
+  it('fills the templates into a system and a user message, with the exact signature', () => {
+    const [system, user] = initialMessages(env);
+    expect(system!.role).toBe('system');
+    expect(system!.content).toContain('    def compute_reward(self, x, action):\n');
+    expect(system!.content).toContain('as `self.compute_reward(x, action)`');
+    expect(system!.content).toContain('math, numpy, random');
+    expect(user!.content).toMatch(/^The task: Keep x near zero\.\n\nThe environment's step\(\) code:\n\n```python\ndef step/);
+    expect(user!.content).not.toContain('A person wrote');
+  });
+
+  it('adds the human reward at iteration 0 when asked', () => {
+    const [, user] = initialMessages(env, { initialReward: 'def compute_reward(self, x, action):\n    return 1.0, {}' });
+    expect(user!.content).toContain('A person wrote this reward for the task.');
+    expect(user!.content).toContain('```python\ndef compute_reward(self, x, action):\n    return 1.0, {}\n```');
+  });
+
+  it('builds the multi-turn history and the single-message form', () => {
+    const history = nextIterationMessages(initialMessages(env), 'my answer', 'feedback text');
+    expect(history.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    const single = singleMessage(history);
+    expect(single).toHaveLength(1);
+    expect(single[0]!.content).toContain('Your earlier answer:\n\nmy answer');
+    expect(single[0]!.content.endsWith('feedback text')).toBe(true);
+  });
+
+  it('shows the LLM its error', () => {
+    expect(executionErrorMessage('line 3: `import os` is not allowed').content).toMatch(/What went wrong:\n\nline 3: `import os` is not allowed\n\nFix it/);
+  });
+
+  it('refuses a placeholder without a value', () => {
+    expect(() => fill('a {{b}} c', {})).toThrow('prompt placeholder {{b}} has no value');
+  });
+});
+
+describe('statistics', () => {
+  it('subsamples evenly to about ten points, keeping the first and last', () => {
+    const xs = Array.from({ length: 25 }, (_, i) => i);
+    const s = subsample(xs);
+    expect(s).toHaveLength(10);
+    expect(s[0]).toBe(0);
+    expect(s.at(-1)).toBe(24);
+    expect(subsample([1, 2, 3])).toEqual([1, 2, 3]);
+  });
+
+  it('rounds to three significant digits and writes max/mean/min', () => {
+    expect(round(123.456)).toBe(123);
+    expect(round(0.0012345)).toBe(0.00123);
+    expect(seriesLine({ name: 'speed', values: [1, 2.5, 3] })).toBe('speed: [1, 2.5, 3], Max: 3, Mean: 2.17, Min: 1');
+  });
+});
+
+describe('diagnose', () => {
+  it('warns when the reward rises while the fitness falls (reward hacking)', () => {
+    const evals = [point(1000, -7.6, 100, { spin: 100 }), point(2000, -50, 5000, { spin: 5000 }), point(3000, -119, 10000, { spin: 10000 })];
+    expect(diagnose(evals)[0]).toBe(
+      'Warning: the reward rose from 100 to 10000 while fitness_score fell from -7.6 to -119: the agent is paid for something other than the task (reward hacking).',
+    );
+  });
+
+  it('warns about a flat and a dominating component', () => {
+    const evals = [point(1000, 10, 1010, { alive: 1000, bonus: 0, speed: 10 }), point(2000, 20, 1025, { alive: 1000, bonus: 0, speed: 25 })];
+    const w = diagnose(evals);
+    expect(w).toContain('Warning: component `bonus` was 0 at every evaluation: it teaches nothing.');
+    expect(w).toContain('Warning: component `alive` was 1000 at every evaluation: it teaches nothing.');
+    expect(w).toContain(
+      'Warning: component `alive` (mean 1000 per episode) is more than ten times larger than all other components together: it drowns them.',
+    );
+    expect(w.join('\n')).not.toContain('speed');
+  });
+
+  it('says nothing about a healthy run', () => {
+    expect(diagnose([point(1000, 10, 12, { a: 5, b: 7 }), point(2000, 30, 40, { a: 15, b: 25 }), point(3000, 60, 70, { a: 30, b: 40 })])).toEqual([]);
+  });
+});
+
+describe('select and reflect', () => {
+  const samples: SampleOutcome[] = [
+    { sample: 0, code: 'def compute_reward(self, x, action):\n    return 1.0, {"a": 1.0}', evals: [point(1000, 50, 1, { a: 1 }), point(2000, 80, 2, { a: 2 })] },
+    { sample: 1, code: 'def compute_reward(self, x, action):\n    return 2.0, {"b": 2.0}', evals: [point(1000, 80, 1, { b: 1 }), point(2000, 70, 2, { b: 2 })] },
+    { sample: 2, code: 'def compute_reward(self, x, action):\n    import os', evals: null, failure: { stage: 'forbidden', reason: 'line 2: `import os` is not allowed' } },
+    { sample: 3, code: 'def compute_reward(self, x, action):\n    return 9.0, {}', evals: [point(1000, 95, 1, {})], failure: { stage: 'train', reason: 'timeout' } },
+  ];
+
+  it('picks the best checkpoint\'s fitness, ties to fewer steps, never a failed sample', () => {
+    expect(selectBest(samples)!.sample).toBe(1); // 80 at 1000 steps beats 80 at 2000
+    expect(selectBest([samples[2]!])).toBeNull();
+    expect(selectBest([])).toBeNull();
+  });
+
+  it('writes the reflection: best code, per-component series, failures, advice', () => {
+    const r = reflect(selectBest(samples), samples)!;
+    expect(r.bestSample).toBe(1);
+    expect(r.text).toContain('The best of them was sample 1, whose policy reached a ground-truth\nscore of 80.');
+    expect(r.text).toContain('```python\ndef compute_reward(self, x, action):\n    return 2.0, {"b": 2.0}\n```');
+    expect(r.text).toContain('fitness_score: [80, 70], Max: 80, Mean: 75, Min: 70');
+    expect(r.text).toContain('b: [1, 2], Max: 2, Mean: 1.5, Min: 1');
+    expect(r.text).toContain('episode_length: [100, 100]');
+    expect(r.text).toContain('- sample 2 (forbidden): line 2: `import os` is not allowed');
+    expect(r.text).toContain('- sample 3 (train): timeout');
+    expect(r.text).toContain('`fitness_score` is the ground truth');
+    expect(r.text).not.toMatch(/\{\{|\n\n\n/);
+  });
+
+  it('has nothing to reflect on when no sample trained', () => {
+    expect(reflect(null, samples)).toBeNull();
+  });
+});
