@@ -8,3 +8,6 @@ export * from './worker/protocol';
 export { executionErrorMessage, fill, initialMessages, nextIterationMessages, singleMessage, template, type ChatMessage, type PromptEnv } from './prompts';
 export { diagnose, evalSeries, peak, reflect, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
 export { selectBest } from './select';
+export { OllamaBackend, contextSize, type OllamaOptions } from './llm/ollama';
+export { OpenAiBackend, type OpenAiOptions } from './llm/openai';
+export { LlmError, type Completion, type GenerateOptions, type LlmBackend, type LlmErrorKind } from './llm/types';

@@ -1,0 +1,112 @@
+/**
+ * Ollama through the `ollama` npm client. Ollama has no `n`: K requests, at most
+ * `concurrency` at once. The context window is sized to the prompt (Ollama's default of 2048
+ * tokens would silently cut a long env code), and a prompt that still does not fit is an error.
+ */
+import { Ollama } from 'ollama';
+import type { ChatMessage } from '../prompts';
+import { classifyFailure, mapLimit, requestSignal, withRetries, type RetryPolicy } from './retry';
+import { LlmError, type Completion, type GenerateOptions, type LlmBackend } from './types';
+
+export interface OllamaOptions {
+  model: string;
+  host?: string;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  concurrency?: number;
+  keepAlive?: string | number;
+}
+
+/** Context tokens for a prompt: a generous estimate (3 characters a token) plus the answer. */
+export function contextSize(messages: ChatMessage[], maxTokens: number): number {
+  const promptTokens = Math.ceil(messages.reduce((a, m) => a + m.content.length, 0) / 3) + 16 * messages.length;
+  return Math.max(4096, Math.ceil((promptTokens + maxTokens) / 1024) * 1024);
+}
+
+export class OllamaBackend implements LlmBackend {
+  readonly name = 'ollama';
+  readonly model: string;
+  private readonly host: string;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly concurrency: number;
+  private readonly keepAlive?: string | number;
+
+  constructor(opts: OllamaOptions) {
+    this.model = opts.model;
+    this.host = opts.host ?? process.env.OLLAMA_HOST ?? 'http://127.0.0.1:11434';
+    this.timeoutMs = opts.timeoutMs ?? 300_000;
+    this.retry = opts.retry ?? { retries: 3, baseDelayMs: 1000 };
+    this.concurrency = opts.concurrency ?? 4;
+    this.keepAlive = opts.keepAlive;
+  }
+
+  generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]> {
+    const numCtx = contextSize(messages, opts.maxTokens ?? 2048);
+    const indexes = Array.from({ length: opts.n }, (_, i) => i);
+    return mapLimit(indexes, this.concurrency, (i) =>
+      withRetries((attempt) => this.once(messages, opts, i, numCtx, attempt), this.retry, opts.signal),
+    );
+  }
+
+  private async once(messages: ChatMessage[], opts: GenerateOptions, index: number, numCtx: number, attempts: number): Promise<Completion> {
+    const signal = requestSignal(this.timeoutMs, opts.signal);
+    const what = `ollama at ${this.host}`;
+    // Our fetch: carries the timeout and cancel signal, and says what a network failure was
+    // (the client would keep only "fetch failed").
+    const client = new Ollama({
+      host: this.host,
+      fetch: async (input, init) => {
+        try {
+          return await fetch(input, { ...init, signal });
+        } catch (err) {
+          throw classifyFailure(err, what, this.timeoutMs, opts.signal);
+        }
+      },
+    });
+    const started = performance.now();
+    let text = '';
+    try {
+      const stream = await client.chat({
+        model: this.model,
+        messages,
+        stream: true,
+        keep_alive: this.keepAlive,
+        options: {
+          num_ctx: numCtx,
+          temperature: opts.temperature,
+          // distinct seeds, so K requests are K samples and not K copies
+          seed: opts.seed === undefined ? undefined : opts.seed + index,
+          num_predict: opts.maxTokens,
+        },
+      });
+      for await (const part of stream) {
+        if (part.message?.content) {
+          text += part.message.content;
+          opts.onText?.(index, part.message.content);
+        }
+        if (part.done) {
+          if (part.prompt_eval_count >= numCtx) {
+            throw new LlmError('bad_request', `${what}: the prompt needs ${part.prompt_eval_count} tokens, more than the ${numCtx}-token context`, false);
+          }
+          return { text, promptTokens: part.prompt_eval_count ?? 0, completionTokens: part.eval_count ?? 0, ms: performance.now() - started, attempts };
+        }
+      }
+      throw new LlmError('server', `${what}: the stream ended before the answer was complete`, true);
+    } catch (err) {
+      throw this.explain(err, what, opts.signal);
+    }
+  }
+
+  private explain(err: unknown, what: string, signal?: AbortSignal): LlmError {
+    const status = (err as { status_code?: number }).status_code;
+    const message = (err as Error).message ?? String(err);
+    if (status === 404 || /not found/i.test(message)) {
+      return new LlmError('model_missing', `${what} has no model '${this.model}': run 'ollama pull ${this.model}' there, or set eureka.model`, false);
+    }
+    if (status === 429) return new LlmError('rate_limited', `${what}: too many requests (429)`, true);
+    if (status !== undefined && status >= 500) return new LlmError('server', `${what}: server error ${status}: ${message}`, true);
+    if (status !== undefined) return new LlmError('bad_request', `${what}: ${status}: ${message}`, false);
+    return classifyFailure(err, what, this.timeoutMs, signal);
+  }
+}

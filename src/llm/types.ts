@@ -1,0 +1,44 @@
+/** One interface over every LLM backend: K completions for a conversation, streamed. */
+import type { ChatMessage } from '../prompts';
+
+export interface GenerateOptions {
+  /** Completions wanted (Eureka's K). */
+  n: number;
+  temperature?: number;
+  seed?: number;
+  /** Longest completion, in tokens. */
+  maxTokens?: number;
+  signal?: AbortSignal;
+  /** Each piece of text as it streams in, per completion index. */
+  onText?: (index: number, text: string) => void;
+}
+
+export interface Completion {
+  text: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** Wall time of the request that produced it. */
+  ms: number;
+  /** Attempts it took (1 = no retry). */
+  attempts: number;
+}
+
+export interface LlmBackend {
+  readonly name: string;
+  readonly model: string;
+  generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]>;
+}
+
+export type LlmErrorKind = 'unreachable' | 'model_missing' | 'auth' | 'rate_limited' | 'server' | 'timeout' | 'cancelled' | 'bad_request';
+
+/** A failed LLM call, said plainly, with whether trying again can help. */
+export class LlmError extends Error {
+  constructor(
+    readonly kind: LlmErrorKind,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'LlmError';
+  }
+}

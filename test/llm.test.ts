@@ -1,0 +1,121 @@
+/**
+ * The real `ollama` and `openai` npm clients against a loopback server that speaks their wire
+ * protocols: streaming, K samples, retries on 429 and dropped connections, clear errors.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { initialMessages } from '../src/prompts';
+import { contextSize, OllamaBackend } from '../src/llm/ollama';
+import { OpenAiBackend } from '../src/llm/openai';
+import { LlmError } from '../src/llm/types';
+import { startLoopbackLlm, type LoopbackLlm } from './llm-server';
+
+const REWARD = '```python\ndef compute_reward(self, x, action):\n    return -abs(x), {"distance": -abs(x)}\n```';
+const messages = initialMessages({
+  signature: 'def compute_reward(self, x, action)',
+  call: 'self.compute_reward(x, action)',
+  taskDescription: 'Keep x near zero.',
+  envCode: 'def step(self, action):\n    ...\n'.repeat(400),
+});
+const fast = { retries: 2, baseDelayMs: 10 };
+
+let server: LoopbackLlm;
+beforeAll(async () => {
+  server = await startLoopbackLlm({ text: REWARD });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+  server.script.length = 0;
+});
+
+describe('ollama backend', () => {
+  const backend = () => new OllamaBackend({ model: 'qwen2.5-coder', host: server.url, retry: fast, concurrency: 2 });
+
+  it('makes K streamed requests with distinct seeds and a context that fits the prompt', async () => {
+    const streamed: string[] = ['', '', ''];
+    const out = await backend().generate(messages, { n: 3, temperature: 0.7, seed: 10, onText: (i, t) => (streamed[i] += t) });
+    expect(out.map((c) => c.text)).toEqual([REWARD, REWARD, REWARD]);
+    expect(streamed).toEqual([REWARD, REWARD, REWARD]);
+    expect(out[0]).toMatchObject({ promptTokens: 42, attempts: 1 });
+    expect(server.requests).toHaveLength(3);
+    const options = server.requests.map((r) => r.body.options as Record<string, number>);
+    expect(options.map((o) => o.seed).sort()).toEqual([10, 11, 12]);
+    const promptChars = messages.reduce((a, m) => a + m.content.length, 0);
+    expect(options[0]!.num_ctx).toBeGreaterThan(promptChars / 3);
+    expect(options[0]!.num_ctx).toBe(contextSize(messages, 2048));
+    expect(options[0]!.temperature).toBe(0.7);
+  });
+
+  it('retries a 429 and a dropped connection, then succeeds', async () => {
+    server.script.push({ status: 429 }, { drop: true, after: 'partial ' });
+    const [c] = await backend().generate(messages, { n: 1 });
+    expect(c!.text).toBe(REWARD);
+    expect(c!.attempts).toBe(3);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('says which model is missing and how to get it, without retrying', async () => {
+    server.script.push({ status: 404, body: JSON.stringify({ error: "model 'qwen2.5-coder' not found" }) });
+    const err = await backend().generate(messages, { n: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmError);
+    expect((err as LlmError).kind).toBe('model_missing');
+    expect((err as Error).message).toBe(`ollama at ${server.url} has no model 'qwen2.5-coder': run 'ollama pull qwen2.5-coder' there, or set eureka.model`);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('reports a server that is not there after its retries', async () => {
+    const gone = await startLoopbackLlm();
+    const host = gone.url;
+    await gone.close();
+    const down = new OllamaBackend({ model: 'm', host, retry: { retries: 1, baseDelayMs: 5 } });
+    const err = await down.generate(messages, { n: 1 }).catch((e: unknown) => e);
+    expect((err as LlmError).kind).toBe('unreachable');
+    expect((err as Error).message).toBe(`ollama at ${host}: ECONNREFUSED`);
+  });
+});
+
+describe('openai backend', () => {
+  const backend = () => new OpenAiBackend({ model: 'gpt-test', baseURL: `${server.url}/v1`, apiKey: 'k', retry: fast });
+
+  it('asks for all K samples in one streamed call with n', async () => {
+    const streamed = ['', ''];
+    const out = await backend().generate(messages, { n: 2, temperature: 1, seed: 3, onText: (i, t) => (streamed[i] += t) });
+    expect(out.map((c) => c.text)).toEqual([REWARD, REWARD]);
+    expect(streamed).toEqual([REWARD, REWARD]);
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.body).toMatchObject({ model: 'gpt-test', n: 2, temperature: 1, seed: 3, stream: true });
+    expect(out[0]!.promptTokens + out[1]!.promptTokens).toBe(42);
+    expect(out[0]!.completionTokens).toBe(10);
+  });
+
+  it('retries a 429 and a dropped stream, then succeeds', async () => {
+    server.script.push({ status: 429 }, { drop: true, after: 'half an answer' });
+    const out = await backend().generate(messages, { n: 1 });
+    expect(out[0]!.text).toBe(REWARD);
+    expect(out[0]!.attempts).toBe(3);
+  });
+
+  it('names a refused key and a missing model', async () => {
+    server.script.push({ status: 401 });
+    await expect(backend().generate(messages, { n: 1 })).rejects.toThrow(/refused the API key \(401\)/);
+    server.script.push({ status: 404 });
+    await expect(backend().generate(messages, { n: 1 })).rejects.toThrow(/has no model 'gpt-test' \(404\)/);
+  });
+
+  it('needs a key for api.openai.com', () => {
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      expect(() => new OpenAiBackend({ model: 'gpt-4o' })).toThrow(/OPENAI_API_KEY is not set/);
+    } finally {
+      if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+    }
+  });
+
+  it('stops on abort without retrying', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const err = await backend().generate(messages, { n: 1, signal: controller.signal }).catch((e: unknown) => e);
+    expect((err as LlmError).kind).toBe('cancelled');
+  });
+});
