@@ -10,8 +10,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-IGNORED_INFO = {"fitness_score", "TimeLimit.truncated", "terminal_observation", "episode", "_final_info", "final_info"}
-
 
 @dataclass
 class Episode:
