@@ -76,6 +76,34 @@ describe('stable-eureka train', () => {
     expect(fs.existsSync(result.best_model)).toBe(true);
     expect(r.stderr).toMatch(/eval @ \d+ steps: fitness [\d.]+ \(best [\d.]+\)/);
     expect(r.stderr).toMatch(/best fitness: +[\d.]+ at \d+ steps/);
+
+    // the saved model evaluates on seeded episodes and renders a GIF
+    const gif = path.join(out, 'policy.gif');
+    const ev = await cli([
+      'evaluate',
+      path.join(configsDir, 'cartpole.yml'),
+      '--reward',
+      path.join(envsDir, 'cartpole', 'initial_reward_prompt.txt'),
+      '--model',
+      result.best_model,
+      '--episodes',
+      '3',
+      '--gif',
+      gif,
+    ]);
+    expect(ev.exitCode, ev.all).toBe(0);
+    expect(ev.stdout).toMatch(/^fitness [\d.]+ ± [\d.]+ over 3 episodes \(min [\d.]+, max [\d.]+\)\ngif: .*policy\.gif \(\d+ frames\)/);
+    expect(fs.readFileSync(gif).subarray(0, 6).toString('latin1')).toBe('GIF89a');
+  });
+
+  it('describes an env folder as JSON', async () => {
+    const r = await cli(['describe', path.join(envsDir, 'lunar_lander'), '--json']);
+    expect(r.exitCode).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.class_name).toBe('LunarLander');
+    expect(d.action_type).toBe('discrete');
+    expect(d.call_site.args).toContain('prev_shaping');
+    expect(d.step_code_source).toBe('step.py');
   });
 
   it('trains stable-eureka\'s own format unchanged (device cuda, torch_compile) from the config folder', async () => {
