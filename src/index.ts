@@ -11,3 +11,4 @@ export { selectBest } from './select';
 export { OllamaBackend, contextSize, type OllamaOptions } from './llm/ollama';
 export { OpenAiBackend, type OpenAiOptions } from './llm/openai';
 export { LlmError, type Completion, type GenerateOptions, type LlmBackend, type LlmErrorKind } from './llm/types';
+export { LocalBackend, LOCAL_MODEL_NAME, localModelPath, type LocalOptions } from './llm/local';

