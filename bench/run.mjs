@@ -144,8 +144,39 @@ async function solve(names) {
   await worker.shutdown();
 }
 
+/** The embedded model: speed, and how many of its rewards pass the checks and beat random. */
+async function local(k = 8, timesteps = 20_000) {
+  const worker = await api.PythonWorker.start({ maxJobs: 2 });
+  const loaded = load('cartpole');
+  const env = api.envRefFromConfig(loaded);
+  const d = await worker.describeEnv(env);
+  const messages = api.initialMessages({ signature: d.call_site.signature, call: d.call_site.text, taskDescription: d.task_description, envCode: d.step_code });
+  const backend = new api.LocalBackend();
+  await backend.generate(messages, { n: 1, seed: 0 }); // load the model
+  const t = performance.now();
+  const out = await backend.generate(messages, { n: k, temperature: 1, seed: 1 });
+  const genS = (performance.now() - t) / 1000;
+  const tokens = out.reduce((a, c) => a + c.completionTokens, 0);
+  const codes = out.map((c) => api.extractReward(c.text)).filter((e) => e.ok).map((e) => e.code);
+  const checks = await Promise.all(codes.map((code) => worker.checkReward({ env, code, smoke: { steps: 500 } })));
+  const passed = codes.filter((_, i) => checks[i].passed);
+  // a random policy's CartPole-v1 return: the mean over 100 seeded episodes of random actions
+  const randomScript =
+    'import gymnasium as gym, numpy as np\ne = gym.make("CartPole-v1"); r = []\nfor s in range(100):\n' +
+    '    e.reset(seed=s); e.action_space.seed(s); t, done = 0.0, False\n' +
+    '    while not done:\n        _, rew, te, tr, _ = e.step(e.action_space.sample()); t += rew; done = te or tr\n' +
+    '    r.append(t)\nprint(np.mean(r))';
+  const random = Number((await execa(python, ['-c', randomScript])).stdout.trim());
+  const trained = await Promise.all(passed.map((code) => worker.train({ env, code, rl: loaded.config.rl, out_dir: tmp(), total_timesteps: timesteps })));
+  const better = trained.filter((r) => r.status === 'succeeded' && r.best.fitness_mean > random).length;
+  await worker.shutdown();
+  console.log('| samples | generation s | completion tokens/s | pass checks + smoke | train above random (CartPole, ' + timesteps + ' steps) |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| ${k} | ${genS.toFixed(1)} | ${(tokens / genS).toFixed(1)} | ${passed.length}/${k} | ${better}/${passed.length} (random policy: ${random.toFixed(1)}) |`);
+}
+
 const [what, ...rest] = process.argv.slice(2);
-const jobs = { overhead: () => overhead(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
+const jobs = { local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
 if (!jobs[what]) {
   log(`usage: node bench/run.mjs ${Object.keys(jobs).join('|')} [names...]`);
   process.exit(2);
