@@ -49,7 +49,14 @@ class CallSite:
             "line": self.line,
             "text": self.text,
             "signature": self.signature(),
+            "has_star_args": self.has_star_args,
+            "method": self.method,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "CallSite":
+        """The inverse of as_dict (what describe_static returns)."""
+        return cls(d["positional"], d["keywords"], d["line"], d["text"], d.get("has_star_args", False), d.get("method", REWARD_METHOD))
 
 
 @dataclass
@@ -314,6 +321,6 @@ def describe_static(env_dir: str | Path, class_name: str | None) -> dict[str, An
         "task_description": task.strip() if task else None,
         "initial_reward": _read_optional(env.env_dir / "initial_reward_prompt.txt"),
         "warnings": warnings,
-        "module_names": {k: v for k, v in names.items()},
+        "module_names": names,
         "module_star_import": star,
     }

@@ -12,9 +12,9 @@ import ast
 import builtins
 import symtable
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from .envfolder import REWARD_METHOD, CallSite
+from .envfolder import REWARD_METHOD, CallSite, module_names
 
 ALLOWED_MODULES = ("math", "numpy", "random")
 
@@ -262,10 +262,10 @@ def _forbidden(tree: ast.Module, problems: list[Problem]) -> None:
                 problems.append(
                     Problem("forbidden", f"attribute `.{node.attr}` is not allowed: it reaches files, processes or interpreter internals.", node.lineno, node.col_offset)
                 )
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
             name_arg = node.args[1] if len(node.args) > 1 else None
             ok = isinstance(name_arg, ast.Constant) and isinstance(name_arg.value, str) and not name_arg.value.startswith("_")
-            if node.func.id == "getattr" and not ok:
+            if not ok:
                 problems.append(
                     Problem("forbidden", "`getattr` needs a constant attribute name that does not start with `_`; write `obj.name` instead.", node.lineno, node.col_offset)
                 )
@@ -309,7 +309,7 @@ def _names(
     problems: list[Problem],
     warnings: list[str],
 ) -> None:
-    defined = {n for n in _module_level_bindings(tree.body)}
+    defined = set(module_names(tree)[0])
     for name in sorted(_global_reads(code)):
         if name in defined or name in SAFE_BUILTINS or name in ("math", "np", "numpy", "random"):
             continue
@@ -339,26 +339,6 @@ def _names(
                 col,
             )
         )
-
-
-def _module_level_bindings(body: Iterable[ast.stmt]) -> set[str]:
-    names: set[str] = set()
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.Import):
-            for a in node.names:
-                names.add(a.asname or a.name.split(".")[0])
-        elif isinstance(node, ast.ImportFrom):
-            for a in node.names:
-                names.add(a.asname or a.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                for sub in ast.walk(t):
-                    if isinstance(sub, ast.Name):
-                        names.add(sub.id)
-    return names
 
 
 def llm_feedback(problems: list[Problem]) -> str:

@@ -208,12 +208,7 @@ class Server:
         if not isinstance(code, str):
             raise BadRequest("params.code (the reward's source) is required", path="code")
         env, static = self._env_params(params)
-        site = CallSite(
-            positional=static["call_site"]["positional"],
-            keywords=static["call_site"]["keywords"],
-            line=static["call_site"]["line"],
-            text=static["call_site"]["text"],
-        )
+        site = CallSite.from_dict(static["call_site"])
         checked = check_static(code, site, static["module_names"], static["module_star_import"])
         base = {
             "passed": False,

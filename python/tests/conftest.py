@@ -46,7 +46,7 @@ def cartpole_static() -> dict[str, Any]:
 def cartpole_site(cartpole_static: dict[str, Any]) -> CallSite:
     """The CallSite of `self.compute_reward(...)` in cartpole's step(), as the server builds it."""
     cs = cartpole_static["call_site"]
-    return CallSite(positional=cs["positional"], keywords=cs["keywords"], line=cs["line"], text=cs["text"])
+    return CallSite.from_dict(cs)
 
 
 @pytest.fixture(scope="session")

@@ -479,3 +479,24 @@ def test_json_non_object_line_then_keeps_going(start_worker: Callable[[], Worker
 def test_params_not_an_object(worker: Worker) -> None:
     reply = worker.call("describe_env", [1, 2])  # type: ignore[arg-type]
     assert reply["error"]["kind"] == "bad_request"
+
+
+def test_check_reward_star_args_call_site(worker: Worker, make_env_folder: Callable[..., Path]) -> None:
+    # The arity of `self.compute_reward(*parts)` is known only at run time: the static check
+    # must not reject a reward for it (the server once rebuilt the call site without that flag).
+    env_dir = make_env_folder(
+        {
+            "env_code/env.py": """
+                import gymnasium as gym
+
+                class StarEnv(gym.Env):
+                    def step(self, action):
+                        parts = (action, False)
+                        reward, info = self.compute_reward(*parts)
+                        return None, reward, False, False, info
+            """
+        }
+    )
+    code = "def compute_reward(self, action, terminated):\n    return 1.0, {'alive': 1.0}\n"
+    result = worker.call("check_reward", {"env": {"env_dir": str(env_dir)}, "code": code, "smoke": False})["result"]
+    assert (result["passed"], result["stage"], result["errors"]) == (True, "ok", [])
