@@ -351,3 +351,27 @@ def llm_feedback(problems: list[Problem]) -> str:
         lines.append(f"- {where}{p.message}")
     lines.append(f"Return only a corrected `{REWARD_METHOD}`.")
     return "\n".join(lines)
+
+
+_DOCSTRING_OWNERS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def normalize(code: str) -> str | None:
+    """The reward in a canonical form: two rewards that differ only in whitespace, comments,
+    docstrings or quote style give the same string, so a sample the LLM repeats can be
+    recognised (and not trained twice). None when the code does not parse."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):  # ValueError: null bytes in the source
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, _DOCSTRING_OWNERS):
+            continue
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            # A body cannot be empty: a function that was only its docstring becomes `pass`.
+            node.body = body[1:] or [ast.Pass()]
+    try:
+        return ast.unparse(tree)
+    except RecursionError:  # absurdly deep nesting: no canonical form, not worth a crash
+        return None

@@ -22,7 +22,7 @@ from . import PROTOCOL_VERSION
 from .envfolder import CallSite, describe_static
 from .errors import BadRequest, WorkerError
 from .jobs import Executor, Limits, LocalProcessExecutor
-from .rewardcheck import check_static, llm_feedback
+from .rewardcheck import check_static, llm_feedback, normalize
 
 DEFAULT_LIMITS = {
     "train": Limits(wall_s=3600, memory_mb=4096),
@@ -152,6 +152,12 @@ class Server:
 
     def _env_params(self, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         env = params.get("env")
+        if isinstance(env, dict) and "gym_id" in env:
+            # A registered env has no compute_reward call site to describe or check against.
+            raise BadRequest(
+                "env.gym_id works only with train, evaluate and render_gif; describe_env and check_reward need an env folder (env.env_dir)",
+                path="env.gym_id",
+            )
         if not isinstance(env, dict) or not isinstance(env.get("env_dir"), str):
             raise BadRequest("params.env.env_dir (the env folder's path) is required", path="env.env_dir")
         static = describe_static(env["env_dir"], env.get("class_name"))
@@ -216,6 +222,7 @@ class Server:
             "errors": [p.as_dict() for p in checked.problems],
             "warnings": checked.warnings + static["warnings"],
             "llm_feedback": llm_feedback(checked.problems),
+            "normalized": normalize(code),
             "components": None,
             "smoke": None,
             "signature": site.signature(),
@@ -251,9 +258,17 @@ class Server:
 
     def _job(self, task: str) -> Callable[[str, dict[str, Any]], Any]:
         def start(req_id: str, params: dict[str, Any]) -> Any:
-            if not isinstance(params.get("code"), str):
-                raise BadRequest("params.code (the reward's source) is required", path="code")
-            env, _ = self._env_params(params)
+            given = params.get("env")
+            if isinstance(given, dict) and "gym_id" in given:
+                env = _gym_env_params(given)
+                if params.get("code") is not None:
+                    # Silently training on the env's reward instead of the code sent would
+                    # pass off the wrong run as the asked one.
+                    raise BadRequest("params.code must be null or absent with env.gym_id: the registered env's own reward is used", path="code")
+            else:
+                if not isinstance(params.get("code"), str):
+                    raise BadRequest("params.code (the reward's source) is required", path="code")
+                env, _ = self._env_params(params)
             if task == "train":
                 if not isinstance(params.get("rl"), dict):
                     raise BadRequest("params.rl (the config's rl section) is required", path="rl")
@@ -275,6 +290,27 @@ class Server:
     def shutdown(self, req_id: str, _params: dict[str, Any]) -> Any:
         self._stopping.set()
         return {"bye": True}
+
+
+def _gym_env_params(env: dict[str, Any]) -> dict[str, Any]:
+    """The resolved `env` of a job on a registered gymnasium env; an unknown id is a bad
+    request here rather than a failed job later."""
+    import gymnasium
+
+    gym_id = env.get("gym_id")
+    if not isinstance(gym_id, str) or not gym_id:
+        raise BadRequest("env.gym_id must be a registered gymnasium id such as 'CartPole-v1'", path="env.gym_id")
+    try:
+        gymnasium.spec(gym_id)
+    except gymnasium.error.Error as e:
+        raise BadRequest(f"env.gym_id {gym_id!r} is not a registered gymnasium id: {e}", path="env.gym_id") from None
+    kwargs = env.get("kwargs") or {}
+    if not isinstance(kwargs, dict):
+        raise BadRequest("env.kwargs must be an object", path="env.kwargs")
+    steps = env.get("max_episode_steps")
+    if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool) or steps < 1):
+        raise BadRequest("env.max_episode_steps must be a positive integer or null (the registered limit)", path="env.max_episode_steps")
+    return {"gym_id": gym_id, "kwargs": kwargs, "max_episode_steps": steps}
 
 
 _cuda: bool | None = None

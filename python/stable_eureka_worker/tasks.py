@@ -86,8 +86,57 @@ class BoundEnv:
         return JobFailure(phase, f"{type(exc).__name__}: {exc}", None, traceback.format_exc())
 
 
+class FitnessIsReward(gym.Wrapper):
+    """The env's own reward is its ground truth: copied into info as fitness_score, where
+    the evaluations read fitness for an env folder, so both are recorded the same way."""
+
+    def step(self, action: Any) -> tuple[Any, Any, bool, bool, dict[str, Any]]:
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        return obs, reward, terminated, truncated, {**info, "fitness_score": float(reward)}
+
+
+class GymEnv:
+    """A registered gymnasium env with its own reward (the benchmark run): what BoundEnv is
+    for an env folder, with no reward code, no components and no reward lines to point at."""
+
+    def __init__(self, params: dict[str, Any], ctx: JobContext) -> None:
+        env = params["env"]
+        self.gym_id: str = env["gym_id"]
+        self.kwargs: dict[str, Any] = dict(env.get("kwargs") or {})
+        self.max_episode_steps: int | None = env.get("max_episode_steps")
+        self.component_names: list[str] = []
+        ctx.enter("load_env")
+        try:
+            gym.spec(self.gym_id)
+        except gym.error.Error as e:
+            raise JobFailure("load_env", f"{self.gym_id!r} is not a registered gymnasium id: {e}") from None
+
+    def make(self, render_mode: str | None = None) -> gym.Env:
+        kwargs = dict(self.kwargs)
+        if render_mode:
+            kwargs["render_mode"] = render_mode
+        if self.max_episode_steps:  # otherwise gym.make applies the registered limit
+            kwargs["max_episode_steps"] = int(self.max_episode_steps)
+        return FitnessIsReward(gym.make(self.gym_id, **kwargs))
+
+    def failure(self, exc: BaseException, phase: str) -> JobFailure:
+        if isinstance(exc, JobFailure):
+            return exc
+        if isinstance(exc, MemoryError):
+            return JobFailure(phase, "ran out of memory", None, traceback.format_exc(), status="out_of_memory")
+        return JobFailure(phase, f"{type(exc).__name__}: {exc}", None, traceback.format_exc())
+
+
+def is_gym_env(params: dict[str, Any]) -> bool:
+    return "gym_id" in params["env"]
+
+
 def _reward_file(params: dict[str, Any]) -> str:
     return str(params.get("reward_file") or "reward.py")
+
+
+def _job_env(params: dict[str, Any], ctx: JobContext) -> BoundEnv | GymEnv:
+    return GymEnv(params, ctx) if is_gym_env(params) else BoundEnv(params, ctx, _reward_file(params))
 
 
 def describe_spaces(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
@@ -183,12 +232,7 @@ def train(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     torch.set_num_threads(int(params.get("torch_threads") or 1))
     out = Path(params["out_dir"])
     out.mkdir(parents=True, exist_ok=True)
-    reward_file = out / "reward.py"
-    reward_file.write_text(params["code"], encoding="utf-8")
-    bound = BoundEnv(params, ctx, str(reward_file))
-    (out / "env_with_reward.py").write_text(
-        env_with_reward_source(find_env_file(bound.env_dir), bound.class_name, params["code"]), encoding="utf-8"
-    )
+    bound, reward_file, env_copy_file = _train_env(params, out, ctx)
     rl = params["rl"]
     training = rl.get("training") or {}
     total = int(params.get("total_timesteps") or training.get("total_timesteps") or 0)
@@ -256,10 +300,23 @@ def train(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         "final_model": str(out / "model.zip"),
         "tensorboard_dir": str(tb_dir),
         "evals_file": str(out / "evals.json"),
-        "reward_file": str(reward_file),
-        "env_copy_file": str(out / "env_with_reward.py"),
+        "reward_file": str(reward_file) if reward_file else None,
+        "env_copy_file": str(env_copy_file) if env_copy_file else None,
         "warnings": warnings,
     }
+
+
+def _train_env(params: dict[str, Any], out: Path, ctx: JobContext) -> tuple[BoundEnv | GymEnv, Path | None, Path | None]:
+    """The env to train on, and the reward and env-with-reward copies written beside the
+    sample for reproducibility (none for a registered env: there is no reward code)."""
+    if is_gym_env(params):
+        return GymEnv(params, ctx), None, None
+    reward_file = out / "reward.py"
+    reward_file.write_text(params["code"], encoding="utf-8")
+    bound = BoundEnv(params, ctx, str(reward_file))
+    env_copy_file = out / "env_with_reward.py"
+    env_copy_file.write_text(env_with_reward_source(find_env_file(bound.env_dir), bound.class_name, params["code"]), encoding="utf-8")
+    return bound, reward_file, env_copy_file
 
 
 def evaluate(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
@@ -267,7 +324,7 @@ def evaluate(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     from .rollout import GifRecorder, run_episodes, summarize
 
     torch.set_num_threads(int(params.get("torch_threads") or 1))
-    bound = BoundEnv(params, ctx, _reward_file(params))
+    bound = _job_env(params, ctx)
     gif = params.get("gif")
     ctx.enter("evaluate")
     model_path = str(params["model"])

@@ -8,6 +8,7 @@ after every kind of failure above it.
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import signal
 import threading
@@ -378,6 +379,51 @@ def test_cancel_a_queued_job(
     assert executor.cancel(b_id) is True
     assert a.result(timeout=30)["status"] == "cancelled"
     assert b.result(timeout=30)["status"] == "cancelled"
+
+
+def test_training_on_a_registered_gym_env(executor: LocalProcessExecutor, tmp_path: Path) -> None:
+    # The benchmark run: CartPole-v1's own reward trains and is the fitness; no reward code.
+    env = {"gym_id": "CartPole-v1", "kwargs": {}, "max_episode_steps": None}
+    rl = {**TINY_PPO, "training": {**TINY_PPO["training"], "eval": {"num_evals": 2, "num_episodes": 2}}}
+    out = tmp_path / "benchmark"
+    _, future, events = submit(executor, "train", {"env": env, "rl": rl, "out_dir": str(out), "progress_interval_s": 0.2})
+    result = future.result(timeout=120)
+    assert result["status"] == "succeeded", result.get("failure")
+    assert events.phases() == ["load_env", "build_model", "train", "save"]
+    assert "progress" in events.names() and len(events.of("eval")) == 2
+    assert result["timesteps"] == 2048 and result["components"] == []
+    assert [e["timesteps"] for e in result["evals"]] == [1024, 2048]
+    for row in result["evals"]:
+        assert math.isfinite(row["fitness_mean"]) and row["fitness_mean"] > 0
+        assert row["fitness_mean"] == row["reward_mean"] == row["length_mean"]  # +1 per step
+        assert row["components"] == {}
+    assert (result["reward_file"], result["env_copy_file"]) == (None, None)
+    for key in ("best_model", "final_model", "evals_file"):
+        assert Path(result[key]).is_file(), key
+    assert len((out / "evals.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    assert Path(result["tensorboard_dir"]).is_dir()
+
+    gif = tmp_path / "benchmark.gif"
+    evaluate = {
+        "env": {"gym_id": "CartPole-v1", "max_episode_steps": 20},
+        "model": result["final_model"],
+        "algo": "ppo",
+        "episodes": 2,
+        "gif": {"path": str(gif), "max_frames": 10},
+    }
+    evaluated = submit(executor, "evaluate", evaluate)[1].result(timeout=60)
+    assert evaluated["status"] == "succeeded", evaluated.get("failure")
+    assert len(evaluated["episodes"]) == 2
+    assert evaluated["fitness_mean"] == evaluated["reward_mean"] == evaluated["length_mean"] <= 20
+    assert evaluated["gif"] == str(gif) and gif.is_file() and 1 <= evaluated["gif_frames"] <= 10
+
+
+def test_unknown_gym_id_fails_the_job(executor: LocalProcessExecutor, tmp_path: Path) -> None:
+    params = {"env": {"gym_id": "NoSuchEnv-v0"}, "rl": TINY_PPO, "out_dir": str(tmp_path)}
+    result = submit(executor, "train", params)[1].result(timeout=60)
+    assert result["status"] == "failed"
+    assert result["failure"]["phase"] == "load_env"
+    assert result["failure"]["reason"].startswith("'NoSuchEnv-v0' is not a registered gymnasium id: ")
 
 
 def test_executor_still_works_after_all_of_the_above(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from stable_eureka_worker.envfolder import CallSite
-from stable_eureka_worker.rewardcheck import Problem, check_static, llm_feedback
+from stable_eureka_worker.rewardcheck import Problem, check_static, llm_feedback, normalize
 
 SIG = "def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):"
 RET = "return 1.0, {'alive': 1.0}"
@@ -631,3 +631,55 @@ def test_random_os_backdoor_is_rejected(cartpole_site: CallSite, cartpole_env_na
 def test_numpy_open_memmap_is_rejected(cartpole_site: CallSite, cartpole_env_names: dict[str, str | None]) -> None:
     code = reward("m = np.lib.format.open_memmap('/tmp/x.npy', mode='w+', dtype='f4', shape=(2,))", RET)
     assert check_static(code, cartpole_site, cartpole_env_names, False).stage == "forbidden"
+
+
+# --- normalize: one canonical form per reward -----------------------------------------------
+
+NORMALIZE_PLAIN = f"""import numpy as np
+
+SCALE = 2.0
+
+{SIG}
+    upright = SCALE * np.cos(pole_angle)
+    return float(upright), {{'upright': float(upright)}}
+"""
+
+NORMALIZE_NOISY = f'''"""Keeps the pole up."""
+import numpy as np   # numerics
+SCALE = 2.0  # how much upright counts
+
+
+{SIG}
+    """Reward for staying upright.
+
+    Long docstring with 'quotes'.
+    """
+    # the pole's angle: 0 is upright
+    upright = SCALE*np.cos( pole_angle )
+    return (float(upright), {{"upright": float(upright)}})
+'''
+
+
+def test_normalize_ignores_formatting_comments_docstrings_and_quotes() -> None:
+    plain = normalize(NORMALIZE_PLAIN)
+    assert plain is not None and "SCALE = 2.0" in plain
+    assert normalize(NORMALIZE_NOISY) == plain
+    assert "#" not in plain and '"""' not in plain
+
+
+def test_normalize_tells_a_different_constant_apart() -> None:
+    changed = NORMALIZE_PLAIN.replace("SCALE = 2.0", "SCALE = 3.0")
+    assert normalize(changed) is not None and normalize(changed) != normalize(NORMALIZE_PLAIN)
+
+
+def test_normalize_keeps_a_string_that_is_not_a_docstring() -> None:
+    # Only the first statement of a body is a docstring; a later string note is code.
+    first = f"{SIG}\n    x = 1.0\n    'note'\n    {RET}\n"
+    assert "note" in (normalize(first) or "")
+    # A function that is only its docstring still unparses (to `pass`).
+    assert normalize('def f():\n    """doc"""\n') == "def f():\n    pass"
+
+
+def test_normalize_is_none_when_the_code_does_not_parse() -> None:
+    assert normalize(f"{SIG}\n    return 1.0, {{'alive': 1.0\n") is None
+    assert normalize("x = 1\0") is None

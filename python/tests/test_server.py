@@ -314,6 +314,69 @@ def test_check_reward_static_only(worker: Worker, cartpole_dir: Path, reward_fix
     assert (good["passed"], good["stage"], good["errors"], good["llm_feedback"]) == (True, "ok", [], "")
 
 
+def test_check_reward_normalized(worker: Worker, cartpole_dir: Path, reward_fixture: Callable[[str], str]) -> None:
+    env = {"env_dir": str(cartpole_dir)}
+    good = reward_fixture("good")
+    # Same reward: a docstring, comments, other quotes and spacing; the check fails on the
+    # second one (os), and normalized is there all the same.
+    noisy = '"""Upright and centered."""\n' + good.replace('"upright"', "'upright'").replace(" - ", "-") + "# end\n"
+    results = [
+        worker.call("check_reward", {"env": env, "code": code, "smoke": False})["result"]
+        for code in (good, noisy, reward_fixture("imports_os"), good.replace("0.2095", "0.21"), reward_fixture("syntax_error"))
+    ]
+    normalized = [r["normalized"] for r in results]
+    assert [r["passed"] for r in results] == [True, True, False, True, False]
+    assert normalized[0] is not None and normalized[0] == normalized[1]
+    assert isinstance(normalized[2], str) and normalized[2] != normalized[0]
+    assert normalized[3] is not None and normalized[3] != normalized[0]
+    assert normalized[4] is None
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "path", "message"),
+    [
+        (
+            "train",
+            {"env": {"gym_id": "NoSuchEnv-v0"}, "rl": {}, "out_dir": "/tmp/x"},
+            "env.gym_id",
+            "env.gym_id 'NoSuchEnv-v0' is not a registered gymnasium id: Environment `NoSuchEnv` doesn't exist.",
+        ),
+        (
+            "evaluate",
+            {"env": {"gym_id": 3}, "model": "/tmp/m.zip"},
+            "env.gym_id",
+            "env.gym_id must be a registered gymnasium id such as 'CartPole-v1'",
+        ),
+        (
+            "train",
+            {"env": {"gym_id": "CartPole-v1"}, "code": "x = 1", "rl": {}, "out_dir": "/tmp/x"},
+            "code",
+            "params.code must be null or absent with env.gym_id: the registered env's own reward is used",
+        ),
+        (
+            "train",
+            {"env": {"gym_id": "CartPole-v1", "max_episode_steps": 0}, "rl": {}, "out_dir": "/tmp/x"},
+            "env.max_episode_steps",
+            "env.max_episode_steps must be a positive integer or null (the registered limit)",
+        ),
+        (
+            "check_reward",
+            {"env": {"gym_id": "CartPole-v1"}, "code": "x = 1"},
+            "env.gym_id",
+            "env.gym_id works only with train, evaluate and render_gif; describe_env and check_reward need an env folder (env.env_dir)",
+        ),
+    ],
+    ids=["unknown-id", "id-not-str", "code-with-gym-id", "bad-max-steps", "check-on-gym-id"],
+)
+def test_gym_id_bad_params(worker: Worker, method: str, params: dict[str, Any], path: str, message: str) -> None:
+    reply = worker.call(method, params)
+    assert reply["ok"] is False
+    error = reply["error"]
+    assert (error["kind"], error["details"]) == ("bad_request", {"path": path})
+    assert error["message"].startswith(message)  # gymnasium may add a "Did you mean" hint
+    assert worker.call("ping")["ok"] is True  # the worker lives on
+
+
 def test_jobs_and_cancel_unknown(worker: Worker) -> None:
     assert worker.call("jobs")["result"] == {"running": [], "queued": [], "max_jobs": 2}
     assert worker.call("cancel", {"id": "no-such-job"})["result"] == {"cancelled": False}
@@ -419,6 +482,22 @@ def test_jobs_end_to_end_and_nan_as_null(
         strict_json(line)  # every line the worker sent is valid JSON
     assert w.call("shutdown")["result"] == {"bye": True}
     assert w.proc.wait(timeout=20) == 0
+
+
+def test_train_and_evaluate_on_a_gym_id(worker: Worker, tmp_path: Path) -> None:
+    # The server's side of a benchmark run: no code sent (absent, then null), gym_id resolved.
+    env = {"gym_id": "CartPole-v1"}
+    out = tmp_path / "benchmark"
+    trained = worker.call("train", {"env": env, "rl": TINY_PPO, "out_dir": str(out), "total_timesteps": 256}, 120)
+    result = trained["result"]
+    assert result["status"] == "succeeded", result
+    assert (result["reward_file"], result["env_copy_file"], result["components"]) == (None, None, [])
+    assert result["final"]["fitness_mean"] == result["final"]["reward_mean"]
+    evaluated = worker.call(
+        "evaluate", {"env": env, "code": None, "model": result["final_model"], "algo": "ppo", "episodes": 1}, 60
+    )["result"]
+    assert evaluated["status"] == "succeeded", evaluated
+    assert evaluated["fitness_mean"] == evaluated["reward_mean"] == evaluated["length_mean"]
 
 
 def test_shutdown_exits_zero(start_worker: Callable[[], Worker]) -> None:

@@ -43,6 +43,20 @@ export interface EnvRef {
   max_episode_steps?: number | null;
 }
 
+/**
+ * A registered gymnasium env, trained on its own reward (the benchmark run): train, evaluate
+ * and render_gif only, with no reward code. The env reward is also the fitness; no components.
+ */
+export interface GymEnvRef {
+  gym_id: string;
+  kwargs?: Record<string, unknown> | null;
+  /** null keeps the registered limit (an env folder's null means no limit). */
+  max_episode_steps?: number | null;
+}
+
+/** What train, evaluate and render_gif take. */
+export type JobEnvRef = EnvRef | GymEnvRef;
+
 export interface Limits {
   wall_s?: number;
   memory_mb?: number;
@@ -97,6 +111,11 @@ export interface CheckResult {
   errors: CheckProblem[];
   warnings: string[];
   llm_feedback: string;
+  /**
+   * The code in canonical form (ast.unparse without docstrings): equal for rewards that differ
+   * only in whitespace, comments, docstrings or quote style. null when the code does not parse.
+   */
+  normalized: string | null;
   signature: string;
   components: string[] | null;
   smoke: {
@@ -157,8 +176,9 @@ export interface TrainSuccess {
   final_model: string;
   tensorboard_dir: string;
   evals_file: string;
-  reward_file: string;
-  env_copy_file: string;
+  /** null when trained on a GymEnvRef (no reward code). */
+  reward_file: string | null;
+  env_copy_file: string | null;
   warnings: string[];
 }
 
@@ -203,8 +223,9 @@ export interface RlSection {
 }
 
 export interface TrainParams {
-  env: EnvRef;
-  code: string;
+  env: JobEnvRef;
+  /** The reward's source; required with an EnvRef, null or absent with a GymEnvRef. */
+  code?: string | null;
   rl: RlSection;
   out_dir: string;
   total_timesteps?: number | null;
@@ -216,8 +237,9 @@ export interface TrainParams {
 }
 
 export interface EvaluateParams {
-  env: EnvRef;
-  code: string;
+  env: JobEnvRef;
+  /** The reward's source; required with an EnvRef, null or absent with a GymEnvRef. */
+  code?: string | null;
   model: string;
   algo: string;
   episodes?: number;
