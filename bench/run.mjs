@@ -175,8 +175,31 @@ async function local(k = 8, timesteps = 20_000) {
   console.log(`| ${k} | ${genS.toFixed(1)} | ${(tokens / genS).toFixed(1)} | ${passed.length}/${k} | ${better}/${passed.length} (random policy: ${random.toFixed(1)}) |`);
 }
 
+/** One CartPole iteration of the loop (local model, K samples, fixed budget): where the wall time goes. */
+async function iteration(k = 4, timesteps = 20_000, repeats = 2) {
+  console.log(`| run | K | steps per sample | wall s | LLM s | checks s | training s | overhead s | samples trained | completion tokens/s |`);
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (let r = 0; r < repeats; r++) {
+    const dir = tmp();
+    const run = api.Run.create(path.join(root, 'configs', 'cartpole.yml'), {
+      cwd: root,
+      dir: path.join(dir, 'run'),
+      overrides: { backend: 'local', iterations: 1, samples: k, timesteps },
+    });
+    await run.describe();
+    const it = await run.runIteration(0);
+    const calls = fs.readFileSync(path.join(run.dir, 'llm_calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const tokens = calls.reduce((a, c) => a + c.completion_tokens, 0);
+    const llmBusyS = calls.reduce((a, c) => a + c.ms, 0) / 1000; // the local model answers one call at a time
+    const t = it.time;
+    const overheadS = t.total_s - t.llm_s - t.check_s - t.train_s;
+    console.log(`| ${r + 1} | ${k} | ${timesteps} | ${t.total_s.toFixed(1)} | ${t.llm_s.toFixed(1)} | ${t.check_s.toFixed(1)} | ${t.train_s.toFixed(1)} | ${overheadS.toFixed(1)} | ${it.counts.trained ?? 0} (+${it.counts.duplicate ?? 0} duplicate) | ${(tokens / llmBusyS).toFixed(1)} |`);
+  }
+  await api.shutdownWorker();
+}
+
 const [what, ...rest] = process.argv.slice(2);
-const jobs = { local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
+const jobs = { iteration: () => iteration(), local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
 if (!jobs[what]) {
   log(`usage: node bench/run.mjs ${Object.keys(jobs).join('|')} [names...]`);
   process.exit(2);

@@ -6,7 +6,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, type LoadedConfig } from './config';
+import { BACKENDS, ConfigError, loadConfig, type Backend, type LoadedConfig } from './config';
+import { writeReport } from './report';
+import { cmdRun } from './runcli';
 import { describeEnv, resolveEnvTarget } from './envs';
 import { extractReward } from './extract';
 import { packageRoot } from './pyenv';
@@ -186,24 +188,21 @@ async function cmdDescribe(target: string, opts: { class?: string; json?: boolea
   return 0;
 }
 
-/** Until the Eureka loop lands, the demo trains CartPole with its human reward and renders it. */
-async function cmdDemo(opts: { timesteps?: number; out?: string }): Promise<number> {
+/** The loop on CartPole with the embedded local model: no server, no key, a few minutes. */
+async function cmdDemo(opts: { iterations?: number; samples?: number; timesteps?: number; out?: string }): Promise<number> {
   const configFile = path.join(packageRoot, 'configs', 'cartpole.yml');
-  const loaded = loadConfig(configFile, { cwd: packageRoot });
-  const reward = path.join(loaded.envDir, 'initial_reward_prompt.txt');
-  const out = path.resolve(opts.out ?? path.join('experiments', 'demo', new Date().toISOString().replace(/[:.]/g, '-')));
-  const timesteps = opts.timesteps ?? 20_000;
-  const code = await cmdTrain(configFile, { reward, timesteps, out });
-  if (code !== 0) return code;
-  const gif = path.join(out, 'best.gif');
-  const r = await evaluatePolicy(loaded, fs.readFileSync(reward, 'utf8'), { model: path.join(out, 'best_model.zip'), gif });
-  if (r.status !== 'succeeded') {
-    console.log(`evaluation ${r.status}: ${r.failure.reason}`);
-    return 1;
-  }
-  console.log(`final evaluation: fitness ${fmt(r.fitness_mean)} ± ${fmt(r.fitness_std)} over ${r.episodes.length} seeded episodes`);
-  console.log(`gif of the best policy: ${r.gif}`);
-  return 0;
+  return cmdRun(configFile, {
+    backend: 'local',
+    iterations: opts.iterations ?? 3,
+    samples: opts.samples ?? 4,
+    timesteps: opts.timesteps ?? 20_000,
+    out: opts.out,
+  });
+}
+
+function backendName(value: string): Backend {
+  if (!(BACKENDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}`);
+  return value as Backend;
 }
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -248,10 +247,36 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print as JSON')
     .action((target: string, o) => run(() => cmdDescribe(target, o))());
   program
+    .command('run')
+    .description('run the Eureka loop: LLM rewards, checked, trained, reflected on, for N iterations')
+    .argument('[config]', 'config .yml (stable-eureka format)')
+    .option('--resume <run-dir>', 'continue a run folder where it stopped (no config then)')
+    .option('--iterations <n>', 'override eureka.iterations (with --resume: extend the run)', positiveInt)
+    .option('--samples <k>', 'override eureka.samples', positiveInt)
+    .option('--timesteps <n>', 'override rl.training.total_timesteps', positiveInt)
+    .option('--backend <name>', `override eureka.backend (${BACKENDS.join(', ')})`, backendName)
+    .option('--model <name>', 'override eureka.model')
+    .option('--out <dir>', 'run folder (default experiment.parent/name[/time])')
+    .option('--no-report', 'do not write report.html at the end')
+    .action((config: string | undefined, o) => run(() => cmdRun(config, o))());
+  program
+    .command('report')
+    .description('write a self-contained HTML report of a run folder')
+    .argument('<run-dir>', 'run folder')
+    .option('--out <file>', 'where to write it (default <run-dir>/report.html)')
+    .action((dir: string, o: { out?: string }) =>
+      run(async () => {
+        console.log(await writeReport(dir, { out: o.out }));
+        return 0;
+      })(),
+    );
+  program
     .command('demo')
-    .description('train CartPole with its human reward and render the policy (no LLM needed)')
-    .option('--timesteps <n>', 'training steps (default 20000)', positiveInt)
-    .option('--out <dir>', 'output folder')
+    .description('the loop on CartPole with the embedded local model (no server or key; a few minutes)')
+    .option('--iterations <n>', 'iterations (default 3)', positiveInt)
+    .option('--samples <k>', 'samples per iteration (default 4)', positiveInt)
+    .option('--timesteps <n>', 'training steps per sample (default 20000)', positiveInt)
+    .option('--out <dir>', 'run folder')
     .action((o) => run(() => cmdDemo(o))());
   return program;
 }

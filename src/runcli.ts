@@ -1,0 +1,166 @@
+/**
+ * `stable-eureka run`: the loop from a terminal. Progress goes to stderr (bars on a terminal,
+ * one line per event otherwise), the summary table to stdout.
+ */
+import { MultiBar, type SingleBar } from 'cli-progress';
+import path from 'node:path';
+import type { Overrides } from './config';
+import { Run, RunInterrupted } from './run/run';
+import type { LiveEvent, RunEvent, SampleRecord } from './run/layout';
+import { writeReport } from './report';
+
+const fmt = (x: number | null | undefined, digits = 2) => (x == null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
+const err = (s: string) => process.stderr.write(s + '\n');
+
+/** Live progress: a bar per training sample on a terminal, event lines elsewhere. */
+export function progressPrinter(opts: { tty?: boolean } = {}) {
+  const tty = opts.tty ?? Boolean(process.stderr.isTTY);
+  const multi = tty
+    ? new MultiBar({ format: '{label} |{bar}| {value}/{total} | {sps} steps/s | {note}', stream: process.stderr, hideCursor: true, clearOnComplete: false })
+    : null;
+  const bars = new Map<string, { bar: SingleBar; best: number }>();
+  const log = (line: string) => (multi ? multi.log(line + '\n') : err(line));
+  const key = (i: number | null, j: number | null) => (i === null ? 'benchmark' : `it${i} s${j}`);
+  const onEvent = (e: RunEvent | LiveEvent) => {
+    switch (e.type) {
+      case 'iteration':
+        if (e.status === 'generating') log(`iteration ${e.iteration}: asking the LLM for samples`);
+        if (e.status === 'done') {
+          for (const { bar } of bars.values()) multi?.remove(bar);
+          bars.clear();
+        }
+        break;
+      case 'llm':
+        if (e.phase === 'error') log(`iteration ${e.iteration}: LLM ${e.purpose} failed: ${e.message}`);
+        else if (e.purpose === 'fix' && e.phase === 'start') log(`iteration ${e.iteration} sample ${e.samples[0]}: asking the LLM to fix it`);
+        break;
+      case 'sample':
+        if (['invalid', 'failed', 'duplicate', 'trained'].includes(e.status) || (!multi && e.status === 'training')) {
+          log(`iteration ${e.iteration} sample ${e.sample}: ${e.status}${e.message ? `: ${e.message.split('\n')[0]}` : ''}`);
+        }
+        break;
+      case 'progress': {
+        const k = key(e.iteration, e.sample);
+        if (!multi) break;
+        let entry = bars.get(k);
+        if (!entry) {
+          entry = { bar: multi.create(e.total, 0, { label: k.padEnd(9), sps: '-', note: '' }), best: -Infinity };
+          bars.set(k, entry);
+        }
+        entry.bar.update(Math.min(e.timesteps, e.total), { sps: Math.round(e.steps_per_s) });
+        break;
+      }
+      case 'eval': {
+        const entry = bars.get(key(e.iteration, e.sample));
+        if (entry) {
+          entry.best = Math.max(entry.best, e.point.fitness_mean);
+          entry.bar.update(Math.min(e.point.timesteps, entry.bar.getTotal()), { note: `fitness ${fmt(e.point.fitness_mean)} (best ${fmt(entry.best)})` });
+        } else if (!multi) {
+          log(`iteration ${e.iteration} sample ${e.sample}: eval @ ${e.point.timesteps} steps: fitness ${fmt(e.point.fitness_mean)}`);
+        }
+        break;
+      }
+      case 'best':
+        log(`new best: iteration ${e.iteration} sample ${e.sample}, fitness ${fmt(e.fitness)}`);
+        break;
+      case 'benchmark':
+        log(e.phase === 'start' ? `benchmark: training on ${e.gym_id} with its own reward` : `benchmark ${e.gym_id}: fitness ${fmt(e.fitness_mean)}`);
+        break;
+      case 'final':
+        log(`final evaluation: fitness ${fmt(e.fitness_mean)} ± ${fmt(e.fitness_std)}`);
+        break;
+      case 'log':
+        log(`${e.level}: ${e.message}`);
+        break;
+      default:
+        break;
+    }
+  };
+  return { onEvent, stop: () => multi?.stop() };
+}
+
+function sampleRow(s: SampleRecord): string[] {
+  const note = s.failure ? `${s.failure.stage}: ${s.failure.reason.split('\n')[0]}` : s.duplicate_of ? `same as it${s.duplicate_of.iteration} s${s.duplicate_of.sample}` : (s.components ?? []).join(', ');
+  return [String(s.iteration), String(s.sample), s.status + (s.origin === 'edit' ? ' (edit)' : ''), String(s.answers), fmt(s.best?.fitness), s.best ? String(s.best.timesteps) : '', note.length > 70 ? note.slice(0, 67) + '...' : note];
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+}
+
+/** What a run did, for a terminal: every sample, the best, the final evaluation, costs. */
+export function runSummary(run: Run): string {
+  const rows = [['iter', 'sample', 'status', 'answers', 'best fitness', 'at step', 'components / why']];
+  let wall = 0;
+  for (let i = 0; i < run.config.eureka.iterations; i++) {
+    const it = run.iteration(i);
+    if (!it) break;
+    wall += it.time.total_s;
+    for (const s of run.samples(i)) rows.push(sampleRow(s));
+  }
+  const r = run.record;
+  const lines = [table(rows), ''];
+  lines.push(`best:        ${r.best ? `iteration ${r.best.iteration} sample ${r.best.sample}, fitness ${fmt(r.best.fitness)} at ${r.best.timesteps} steps` : 'none (no sample trained)'}`);
+  if (r.final) lines.push(`final eval:  fitness ${fmt(r.final.fitness_mean)} ± ${fmt(r.final.fitness_std)} over ${r.final.episodes} seeded episodes (deterministic)`);
+  if (r.benchmark) lines.push(`benchmark:   ${r.benchmark.gym_id} with its own reward: ${r.benchmark.status === 'succeeded' ? `fitness ${fmt(r.benchmark.fitness_mean)}` : r.benchmark.status}`);
+  if (r.hns) lines.push(`HNS:         ${fmt(r.hns.value, 3)} (sparse ${fmt(r.hns.sparse)}, human ${fmt(r.hns.human)} from ${r.hns.human_from})`);
+  lines.push(`LLM:         ${r.backend} ${r.model}, ${r.tokens.prompt} prompt + ${r.tokens.completion} completion tokens`);
+  lines.push(`time:        ${fmt(wall, 1)} s in iterations`);
+  if (r.final?.gif) lines.push(`gif:         ${r.final.gif}`);
+  lines.push(`run folder:  ${run.dir}`);
+  return lines.join('\n');
+}
+
+export interface RunCommandOptions extends Overrides {
+  resume?: string;
+  out?: string;
+  report?: boolean;
+}
+
+/** Start or resume a run; returns the exit code. */
+export async function cmdRun(configFile: string | undefined, opts: RunCommandOptions): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    err('stopping: cancelling LLM calls and training jobs (Ctrl-C again to quit at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const printer = progressPrinter();
+  const runOpts = { onEvent: printer.onEvent, signal: controller.signal };
+  let run: Run;
+  if (opts.resume) {
+    if (configFile) throw new Error('give either a config file or --resume <run folder>, not both');
+    run = Run.open(opts.resume, { ...runOpts, overrides: opts.iterations ? { iterations: opts.iterations } : undefined });
+    err(`resuming ${run.dir} (${run.record.completed_iterations}/${run.config.eureka.iterations} iterations done)`);
+  } else {
+    if (!configFile) throw new Error('give a config file, or --resume <run folder>');
+    const { resume: _, out, report: __, ...overrides } = opts;
+    run = Run.create(configFile, { ...runOpts, overrides, dir: out });
+    const c = run.config;
+    err(`run ${run.dir}: ${c.eureka.iterations} iterations x ${c.eureka.samples} samples, ${c.eureka.backend} ${c.eureka.model}, ${c.rl.algo} ${c.rl.training.total_timesteps} steps each`);
+  }
+  let code = 0;
+  try {
+    await run.runAll();
+  } catch (e) {
+    if (e instanceof RunInterrupted) {
+      err(e.message);
+      code = 130;
+    } else {
+      err(`error: ${(e as Error).message}`);
+      err(`everything done so far is in the run folder; continue with: stable-eureka run --resume ${run.dir}`);
+      code = 1;
+    }
+  } finally {
+    printer.stop();
+    process.off('SIGINT', onSigint);
+  }
+  console.log(runSummary(run));
+  if (opts.report !== false) {
+    const report = await writeReport(run.dir);
+    console.log(`report:      ${path.relative(process.cwd(), report) || report}`);
+  }
+  return code;
+}
