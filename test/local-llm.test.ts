@@ -27,6 +27,13 @@ describe('local model pieces', () => {
     expect(componentsGrammar(['x', 'action'])).toContain('arg ::= "x" | "action"');
   });
 
+  it('renames repeated and reserved component names, which would overwrite or fail', () => {
+    const text = rewardResponse('def compute_reward(self, x)', '"fitness_score": 1.0 * float(np.mean(x)),\n"near": 2.0 * float(np.mean(x)),\n"near": 3.0 * float(np.mean(x)),\n}');
+    expect(text).toContain('"fitness_score_term": 1.0');
+    expect(text).toContain('"near": 2.0');
+    expect(text).toContain('"near_2": 3.0');
+  });
+
   it('wraps the components in the fixed function', () => {
     const text = rewardResponse('def compute_reward(self, x)', '"near": -1.5 * float(np.mean(np.abs(x))),\n}');
     expect(text).toBe(

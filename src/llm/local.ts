@@ -53,20 +53,37 @@ export function componentsGrammar(args: string[]): string {
   return [
     'root ::= comp comp? comp? comp? "}"',
     'comp ::= "\\"" name "\\": " weight " * float(" feature "),\\n"',
-    'name ::= [a-z]+ ("_" [a-z]+)?',
+    // short snake_case names; a free [a-z]+ let the model ramble into 60-letter names
+    'name ::= [a-z] [a-z] [a-z] [a-z]? [a-z]? [a-z]? [a-z]? [a-z]? [a-z]? [a-z]? ("_" [a-z] [a-z] [a-z]? [a-z]? [a-z]? [a-z]? [a-z]? [a-z]?)?',
     'weight ::= "-"? [0-9] "." [0-9] [0-9]?',
     'feature ::= "np.mean(" arg ")" | "np.mean(np.abs(" arg "))" | "np.mean(np.square(" arg "))"',
     `arg ::= ${args.map((a) => JSON.stringify(a)).join(' | ')}`,
   ].join('\n');
 }
 
-/** The model's components inside the fixed function: the response as an LLM would send it. */
+/** Names the worker reserves for itself (the ground truth is reported under this key). */
+const RESERVED = new Set(['fitness_score']);
+
+/**
+ * The model's components inside the fixed function: the response as an LLM would send it.
+ * A repeated name would silently replace the earlier entry of the dict, and a reserved one
+ * fails the checks, so both are renamed (`name_2`, `fitness_score_term`).
+ */
 export function rewardResponse(signature: string, components: string): string {
+  const seen = new Map<string, number>();
   const lines = components
     .replace(/\}\s*$/, '')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => `        ${l.trim()}`);
+    .map((l) =>
+      l.trim().replace(/^"(\w+)"/, (_, name: string) => {
+        const base = RESERVED.has(name) ? `${name}_term` : name;
+        const n = (seen.get(base) ?? 0) + 1;
+        seen.set(base, n);
+        return `"${n === 1 ? base : `${base}_${n}`}"`;
+      }),
+    )
+    .map((l) => `        ${l}`);
   return [
     '```python',
     'import numpy as np',
