@@ -350,13 +350,15 @@ export class Run {
         }),
       );
     const base = { iteration: i, purpose, samples, backend: this.backend.name, model: this.backend.model, at: now() };
+    const started = performance.now();
     try {
       const completions = await (timeline ? timeline.time('llm', call) : call());
       const record: LlmCallRecord = {
         ...base,
         prompt_tokens: completions.reduce((a, c) => a + c.promptTokens, 0),
         completion_tokens: completions.reduce((a, c) => a + c.completionTokens, 0),
-        ms: Math.round(Math.max(...completions.map((c) => c.ms))),
+        // the whole call: K answers from one model may come one after another
+        ms: Math.round(performance.now() - started),
         attempts: Math.max(...completions.map((c) => c.attempts)),
         error: null,
       };
