@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BACKENDS, ConfigError, loadConfig, type Backend, type LoadedConfig } from './config';
 import { writeReport } from './report';
+import { Run } from './run/run';
 import { cmdRun } from './runcli';
+import { UsageError } from './usage';
 import { describeEnv, resolveEnvTarget } from './envs';
 import { extractReward } from './extract';
 import { packageRoot } from './pyenv';
@@ -16,7 +18,6 @@ import { checkReward, evaluatePolicy, trainReward } from './training';
 import { shutdownWorker, WorkerDiedError, WorkerRequestError } from './worker/client';
 import type { CheckResult, EvalPoint, TrainResult } from './worker/protocol';
 
-class UsageError extends Error {}
 
 const fmt = (x: number | null | undefined, digits = 2) => (x == null || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -200,6 +201,37 @@ async function cmdDemo(opts: { iterations?: number; samples?: number; timesteps?
   });
 }
 
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected an integer >= 0');
+  return n;
+}
+
+async function cmdFeedback(dir: string, o: { iteration: number; file?: string; text?: string; extend?: boolean }): Promise<number> {
+  if ((o.file === undefined) === (o.text === undefined)) throw new UsageError('give the feedback with either --file or --text');
+  const text = o.file !== undefined ? readRewardFile(o.file) : o.text!;
+  const run = openRunFolder(dir);
+  if (!run.iteration(o.iteration)) throw new UsageError(`${run.dir} has no iteration ${o.iteration} yet`);
+  const fb = run.setFeedback(o.iteration, text, o.extend ? 'extend' : 'replace');
+  console.log(`feedback for iteration ${o.iteration + 1} (${fb.record.source}) written to ${path.join(run.dir, `iteration_${o.iteration}`, 'feedback.md')}`);
+  if (run.samples(o.iteration + 1).length > 0) {
+    err(`warning: iteration ${o.iteration + 1} already has its samples; the feedback is kept but they were generated without it`);
+  } else {
+    const more = run.config.eureka.iterations <= o.iteration + 1 ? ` --iterations ${o.iteration + 2}` : '';
+    console.log(`continue with: stable-eureka run --resume ${run.dir}${more}`);
+  }
+  return 0;
+}
+
+/** A run folder named on the command line; a wrong path is a usage error, not a crash. */
+function openRunFolder(dir: string): Run {
+  try {
+    return Run.open(dir);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 function backendName(value: string): Backend {
   if (!(BACKENDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}`);
   return value as Backend;
@@ -260,12 +292,22 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--no-report', 'do not write report.html at the end')
     .action((config: string | undefined, o) => run(() => cmdRun(config, o))());
   program
+    .command('feedback')
+    .description("write your own feedback for a run's next iteration, in place of the reflection or after it")
+    .argument('<run-dir>', 'run folder')
+    .requiredOption('--iteration <i>', 'the iteration the feedback is about (the next one reads it)', nonNegativeInt)
+    .option('--file <file>', 'the feedback text, from a file')
+    .option('--text <text>', 'the feedback text')
+    .option('--extend', 'add it after the automatic reflection instead of replacing it')
+    .action((dir: string, o: { iteration: number; file?: string; text?: string; extend?: boolean }) => run(() => cmdFeedback(dir, o))());
+  program
     .command('report')
     .description('write a self-contained HTML report of a run folder')
     .argument('<run-dir>', 'run folder')
     .option('--out <file>', 'where to write it (default <run-dir>/report.html)')
     .action((dir: string, o: { out?: string }) =>
       run(async () => {
+        if (!fs.existsSync(path.join(dir, 'run.json'))) throw new UsageError(`${path.resolve(dir)} is not a run folder (no run.json)`);
         console.log(await writeReport(dir, { out: o.out }));
         return 0;
       })(),

@@ -8,6 +8,7 @@ import type { Overrides } from './config';
 import { Run, RunInterrupted } from './run/run';
 import type { LiveEvent, RunEvent, SampleRecord } from './run/layout';
 import { writeReport } from './report';
+import { UsageError } from './usage';
 
 const fmt = (x: number | null | undefined, digits = 2) => (x == null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
 const err = (s: string) => process.stderr.write(s + '\n');
@@ -131,11 +132,16 @@ export async function cmdRun(configFile: string | undefined, opts: RunCommandOpt
   const runOpts = { onEvent: printer.onEvent, signal: controller.signal };
   let run: Run;
   if (opts.resume) {
-    if (configFile) throw new Error('give either a config file or --resume <run folder>, not both');
-    run = Run.open(opts.resume, { ...runOpts, overrides: opts.iterations ? { iterations: opts.iterations } : undefined });
+    if (configFile) throw new UsageError('give either a config file or --resume <run folder>, not both');
+    const { resume: _, out: __, report: ___, ...overrides } = opts;
+    try {
+      run = Run.open(opts.resume, { ...runOpts, overrides });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     err(`resuming ${run.dir} (${run.record.completed_iterations}/${run.config.eureka.iterations} iterations done)`);
   } else {
-    if (!configFile) throw new Error('give a config file, or --resume <run folder>');
+    if (!configFile) throw new UsageError('give a config file, or --resume <run folder>');
     const { resume: _, out, report: __, ...overrides } = opts;
     run = Run.create(configFile, { ...runOpts, overrides, dir: out });
     const c = run.config;

@@ -163,3 +163,31 @@ describe('stable-eureka check on a whole LLM response', () => {
     expect(JSON.parse(r.stdout).errors[0].message).toBe('the response has 1 code block (json) but none defines `def compute_reward(...)`.');
   });
 });
+
+describe('stable-eureka run / report / feedback on bad input', () => {
+  it('names a folder that is not a run, with exit 2', async () => {
+    const dir = tempDir();
+    for (const args of [['run', '--resume', dir], ['report', dir], ['feedback', dir, '--iteration', '0', '--text', 'x']]) {
+      const r = await cli(args);
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/is not a run folder|no run\.json/);
+    }
+  });
+
+  it('asks for a config or --resume, and rejects an unknown backend', async () => {
+    expect((await cli(['run'])).stderr).toMatch(/give a config file, or --resume/);
+    const r = await cli(['run', path.join(configsDir, 'cartpole.yml'), '--backend', 'gemini']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/expected one of ollama, openai, local/);
+  });
+
+  it('names the key of a bad config before anything runs', async () => {
+    const dir = tempDir();
+    const bad = path.join(dir, 'bad.yml');
+    fs.writeFileSync(bad, fs.readFileSync(path.join(configsDir, 'cartpole.yml'), 'utf8').replace('samples: 8', 'sampels: 8'));
+    const r = await cli(['run', bad], dir);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yml: eureka\.sampels: unknown key 'sampels'\. Did you mean 'samples'\?/);
+    expect(fs.existsSync(path.join(dir, 'experiments'))).toBe(false);
+  });
+});

@@ -225,12 +225,20 @@ describe('a run with Ollama, scripted answers good and bad', () => {
     expect(run.record.hns!.value).toBeCloseTo(expected, 10);
   });
 
-  it('keeps a person\'s feedback in place of the reflection', async () => {
+  it('keeps a person\'s feedback in place of the reflection, and a finished run can be extended', async () => {
     const mine = 'Reward keeping the cart near the centre more strongly.';
     const fb = run.setFeedback(1, mine, 'replace');
     expect(fb.record.source).toBe('human');
     expect(run.reflect(1).text).toBe(`${mine}\n`);
     expect(run.feedback(1)!.record.source).toBe('human');
+    // extending the finished run by an iteration: its prompt carries the person's words
+    const more = Run.open(run.dir, { overrides: { iterations: 3 } });
+    await more.runAll();
+    expect(more.record).toMatchObject({ status: 'done', completed_iterations: 3, iterations: 3 });
+    const messages = JSON.parse(fs.readFileSync(path.join(run.dir, 'iteration_2', 'messages.json'), 'utf8')) as Msg[];
+    expect(messages.at(-1)!.content).toBe(`${mine}\n`);
+    // nothing new to train: the scripted LLM answers with a reward trained in iteration 0
+    expect(more.samples(2).every((x) => x.status === 'duplicate')).toBe(true);
   });
 });
 
@@ -249,6 +257,18 @@ describe('a run with OpenAI', () => {
     expect(calls).toMatchObject([{ purpose: 'generate', attempts: 2, prompt_tokens: 42, backend: 'openai', model: 'gpt-test' }]);
     expect(run.record.final!.gif).toBeNull();
     expect(run.record.benchmark).toBeNull();
+  });
+
+  it('warm-starts the next iteration from the best model with pretraining_with_best_model', async () => {
+    llm.script = [{ text: GOOD_A }, { text: GOOD_B }];
+    const dir = tempDir('se-run-warm-');
+    const config = writeConfig(dir, `  backend: openai\n  model: gpt-test\n  host: ${llm.url}/v1\n  iterations: 2\n  samples: 1\n  pretraining_with_best_model: true`, { gif: false });
+    const warnings: string[] = [];
+    const run = Run.create(config, { cwd: dir, onEvent: (e) => void (e.type === 'log' && warnings.push(e.message)) });
+    await run.runAll();
+    expect(run.sample(0, 0)!.init_model).toBeNull();
+    expect(run.sample(1, 0)).toMatchObject({ status: 'trained', init_model: path.join(run.dir, 'best', 'best_model.zip') });
+    expect(warnings.filter((w) => /warm-start/.test(w))).toEqual([]);
   });
 
   it('stops with a clear error when the server has no such model, and the run can resume', async () => {

@@ -208,6 +208,33 @@ def test_tiny_training_run(
     assert Path(result["tensorboard_dir"]).is_dir()
 
 
+def test_warm_start_from_a_saved_model(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str], tmp_path: Path
+) -> None:
+    # pretraining_with_best_model: the new training starts from the saved weights. With a
+    # learning rate of 0 nothing moves, so the result must hold exactly the weights it started from.
+    from stable_baselines3 import PPO
+
+    first = submit(executor, "train", {"env": cartpole_env, "code": reward_fixture("good"), "rl": TINY_PPO, "out_dir": str(tmp_path / "a")})[1].result(timeout=120)
+    assert first["status"] == "succeeded", first.get("failure")
+    frozen = {**TINY_PPO, "algo_params": {**TINY_PPO["algo_params"], "learning_rate": 0.0}}
+    params = {"env": cartpole_env, "code": reward_fixture("good"), "rl": frozen, "out_dir": str(tmp_path / "b"), "init_model": first["final_model"]}
+    second = submit(executor, "train", params)[1].result(timeout=120)
+    assert second["status"] == "succeeded", second.get("failure")
+    assert not any("warm-start" in w for w in second["warnings"])
+    before = PPO.load(first["final_model"], device="cpu").policy.state_dict()
+    after = PPO.load(second["final_model"], device="cpu").policy.state_dict()
+    assert before.keys() == after.keys()
+    for name in before:
+        assert (before[name] == after[name]).all(), name
+
+    # a model that does not fit the policy is a warning, not a failed job
+    params["init_model"] = str(tmp_path / "missing.zip")
+    third = submit(executor, "train", {**params, "out_dir": str(tmp_path / "c")})[1].result(timeout=120)
+    assert third["status"] == "succeeded"
+    assert any("could not warm-start" in w for w in third["warnings"])
+
+
 def test_wall_time_limit(
     executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
 ) -> None:

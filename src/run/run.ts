@@ -540,6 +540,7 @@ export class Run {
       s.failure = { stage: 'train', status: result.status, reason: result.failure.reason, traceback: result.failure.traceback, line: result.failure.line };
       return this.saveSample(s, result.failure.reason);
     }
+    for (const w of result.warnings) this.emit({ type: 'log', level: 'warning', message: `iteration ${i} sample ${j}: ${w}` });
     s.status = 'trained';
     s.components = result.components.length ? result.components : s.components;
     s.best = result.best ? fitnessOf(result.best) : null;
@@ -594,6 +595,10 @@ export class Run {
       const record: BestRecord = { ...best, code: s.code!, best_model: path.join(bestDir(this.dir), 'best_model.zip'), components: s.components, origin: s.origin };
       writeJson(path.join(bestDir(this.dir), 'best.json'), record);
       this.record.best = best;
+      // an extended run found a better policy: the final evaluation is of the old one
+      fs.rmSync(finalDir(this.dir), { recursive: true, force: true });
+      this.record.final = null;
+      this.record.hns = null;
       this.saveRecord();
       this.emit({ type: 'best', iteration: i, sample: s.sample, fitness: best.fitness });
     }
