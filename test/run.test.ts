@@ -239,6 +239,25 @@ describe('a run with Ollama, scripted answers good and bad', () => {
     expect(messages.at(-1)!.content).toBe(`${mine}\n`);
     // nothing new to train: the scripted LLM answers with a reward trained in iteration 0
     expect(more.samples(2).every((x) => x.status === 'duplicate')).toBe(true);
+
+    // a person's edit is its own sample, recorded as an edit, checked and trained like any other
+    const edited = more.addEdit(2, reward('good').replace('-0.1 *', '-0.5 *'), { of: { iteration: 2, sample: 0 }, note: 'stronger centring' });
+    expect(edited.sample).toBe(6);
+    await more.check(2, 6);
+    await more.train(2, 6);
+    expect(more.sample(2, 6)).toMatchObject({ origin: 'edit', status: 'trained', answers: 0, edit_of: { iteration: 2, sample: 0 }, note: 'stronger centring' });
+    expect(fs.existsSync(path.join(run.dir, 'iteration_2', 'sample_6', 'response.md'))).toBe(false);
+    const broken = more.addEdit(2, reward('syntax_error'));
+    expect((await more.check(2, broken.sample)).status).toBe('invalid'); // edits are not sent to the LLM
+    expect(llm.requests.filter((r) => (r.body.messages as Msg[]).at(-2)?.content.includes('abs(pole_angle\n'))).toHaveLength(1);
+
+    // redoing the last iteration sets it aside (kept on disk) and recomputes the best
+    const aside = more.resetIteration(2);
+    expect(fs.existsSync(path.join(aside, 'sample_6', 'sample.json'))).toBe(true);
+    expect(more.iteration(2)).toBeNull();
+    expect(more.record.completed_iterations).toBe(2);
+    expect(more.record.best!.iteration).toBeLessThan(2);
+    expect(() => more.resetIteration(0)).toThrow(/only the last iteration/);
   });
 });
 

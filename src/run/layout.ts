@@ -114,6 +114,8 @@ export interface SampleRecord extends SampleRef {
   /** Seconds spent on this sample: LLM answers, checks (with smoke runs), training. */
   time: { llm_s: number; check_s: number; train_s: number };
   tokens: { prompt: number; completion: number };
+  /** For origin 'edit': the sample the person started from, if any. */
+  edit_of?: SampleRef | null;
   /** For origin 'edit': what the person said about the edit. */
   note?: string | null;
   updated: string;

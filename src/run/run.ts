@@ -415,7 +415,7 @@ export class Run {
     const checksFile = path.join(sampleDir(this.dir, i, j), 'checks.jsonl');
     for (;;) {
       this.throwIfAborted();
-      const answer = s.answers - 1;
+      const answer = Math.max(0, s.answers - 1);
       const started = performance.now();
       let record: CheckRecord;
       let why = 'no code';
@@ -653,6 +653,45 @@ export class Run {
     if (!fs.existsSync(sampleDir(this.dir, i + 1, 0))) fs.rmSync(path.join(iterationDir(this.dir, i + 1), 'messages.json'), { force: true });
     this.emit({ type: 'log', level: 'info', message: `iteration ${i}: feedback written by a person (${record.source})` });
     return { text: full, record };
+  }
+
+  /**
+   * A person's reward added to iteration i as a new sample with origin 'edit' (never passed off
+   * as the LLM's), ready for check() and train(); `of` names the sample it was edited from.
+   */
+  addEdit(i: number, code: string, opts: { of?: SampleRef | null; note?: string | null } = {}): SampleRecord {
+    let j = 0;
+    while (fs.existsSync(sampleDir(this.dir, i, j))) j++;
+    const s = this.newSample(i, j, 'edit');
+    s.code = code;
+    s.edit_of = opts.of ?? null;
+    s.note = opts.note ?? null;
+    writeText(path.join(sampleDir(this.dir, i, j), 'reward.py'), code);
+    const from = s.edit_of ? ` from iteration ${s.edit_of.iteration} sample ${s.edit_of.sample}` : '';
+    return this.saveSample(s, `edited by a person${from}`);
+  }
+
+  /**
+   * Sets iteration i aside to run it again: its folder is renamed (kept, never deleted) and
+   * the global best is recomputed from the iterations before it. Only the last iteration can
+   * be redone, since later ones were built on it.
+   */
+  resetIteration(i: number): string {
+    if (fs.existsSync(iterationDir(this.dir, i + 1))) throw new Error(`iteration ${i + 1} exists and was built on iteration ${i}; only the last iteration can be redone`);
+    const from = iterationDir(this.dir, i);
+    if (!fs.existsSync(from)) throw new Error(`iteration ${i} does not exist`);
+    const to = `${from}.replaced-${now().replace(/[:.]/g, '-')}`;
+    fs.renameSync(from, to);
+    this.record.completed_iterations = Math.min(this.record.completed_iterations, i);
+    this.record.best = null;
+    this.record.final = null;
+    this.record.hns = null;
+    fs.rmSync(bestDir(this.dir), { recursive: true, force: true });
+    fs.rmSync(finalDir(this.dir), { recursive: true, force: true });
+    this.saveRecord();
+    for (let k = 0; k < i; k++) this.select(k);
+    this.emit({ type: 'log', level: 'info', message: `iteration ${i} set aside as ${path.basename(to)}; it runs again from its prompt` });
+    return to;
   }
 
   /** One whole iteration: generate, check and fix, train, select, reflect. Skips what is done. */
