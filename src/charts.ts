@@ -3,7 +3,8 @@
  *
  * The spec builders are pure functions of plain records (no file access, no vega import), so
  * the same specs can go into the HTML report (as static SVG, via specToSvg) and later into
- * notebook display bundles (application/vnd.vegalite.v6+json) as they are.
+ * notebook display bundles (src/display.ts: application/vnd.vegalite.v5+json, the mime type
+ * JupyterLab renders, with a v5 $schema; the specs use nothing v6 added).
  *
  * Names that come from a run (sample labels, reward component names: LLM output) are only
  * ever used as data values, never as field names or expressions: vega-lite would read dots
@@ -270,6 +271,72 @@ export function tokensSpec(iterations: IterationTokens[], opts?: ChartOptions): 
         { field: 'tokens', type: 'quantitative' },
       ],
     },
+  };
+}
+
+/** Reward components as bars, e.g. their mean per episode at the best evaluation. */
+export function componentBarsSpec(components: Record<string, number>, opts?: ChartOptions): VegaLiteSpec {
+  const values = Object.entries(components)
+    .filter(([, v]) => finite(v))
+    .map(([component, value]) => ({ component, value, sign: value < 0 ? 'negative' : 'positive' }));
+  return {
+    ...frame(opts, 'Reward components'),
+    height: opts?.height ?? Math.max(40, 24 * values.length),
+    data: { values },
+    mark: { type: 'bar', cornerRadiusEnd: 2 },
+    encoding: {
+      y: { field: 'component', type: 'nominal', title: null, sort: values.map((v) => v.component) },
+      x: { field: 'value', type: 'quantitative', title: 'mean per episode' },
+      color: { field: 'sign', type: 'nominal', legend: null, scale: { domain: ['positive', 'negative'], range: ['#4c78a8', '#e45756'] } },
+      tooltip: [
+        { field: 'component', type: 'nominal' },
+        { field: 'value', type: 'quantitative', format: '.4~g' },
+      ],
+    },
+  };
+}
+
+/** One bar of a training progress chart. */
+export interface ProgressRow {
+  /** e.g. "sample 1". */
+  label: string;
+  /** Fraction done, 0 to 1. */
+  done: number;
+  /** A sample status (training, trained, failed, ...): the bar's colour. */
+  status: string;
+  /** Shown on the bar, e.g. "12k / 20k steps · 1.5k steps/s · best 120". */
+  note: string;
+}
+
+const PROGRESS_COLORS: [string, string][] = [
+  ['queued', '#bab0ac'],
+  ['training', '#4c78a8'],
+  ['trained', '#54a24b'],
+  ['failed', '#e45756'],
+  ['interrupted', '#f58518'],
+];
+
+/** Training progress: one bar per sample, filled to the fraction of its steps done. */
+export function progressSpec(rows: ProgressRow[], opts?: ChartOptions): VegaLiteSpec {
+  const values = rows.map((r) => ({ label: r.label, done: finite(r.done) ? Math.min(1, Math.max(0, r.done)) : 0, full: 1, status: r.status, note: r.note }));
+  const y = { field: 'label', type: 'nominal' as const, title: null, sort: rows.map((r) => r.label) };
+  const x = { type: 'quantitative' as const, scale: { domain: [0, 1] }, axis: { format: '%', title: null, tickCount: 5 } };
+  return {
+    ...frame(opts, 'Training progress'),
+    height: opts?.height ?? Math.max(24, 24 * rows.length),
+    data: { values },
+    layer: [
+      { mark: { type: 'bar', color: '#eaeef2' }, encoding: { y, x: { ...x, field: 'full' } } },
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          y,
+          x: { ...x, field: 'done' },
+          color: { field: 'status', type: 'nominal', legend: null, scale: { domain: PROGRESS_COLORS.map(([s]) => s), range: PROGRESS_COLORS.map(([, c]) => c) } },
+        },
+      },
+      { mark: { type: 'text', align: 'left', baseline: 'middle', x: 4, fontSize: 11, color: '#1f2328' }, encoding: { y, text: { field: 'note', type: 'nominal' } } },
+    ],
   };
 }
 

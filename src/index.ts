@@ -18,3 +18,25 @@ export * from './run/layout';
 export { runSummary } from './runcli';
 export { buildReport, loadRunData, renderReport, writeReport, type RunData } from './report';
 export * as charts from './charts';
+// Notebooks: the kernel hook contract, rich display (mime bundles), and the cell API.
+export { KERNEL_HOOK, isDisplayable, kernelHook, type Displayable, type KernelHook, type MimeBundle } from './kernelHook';
+export * as display from './display';
+export { show, live, View, Chart, Code, Diff, Gif, Note, SamplesTable, MIME, type Live, type LiveOptions, type LiveValue, type Showable } from './display';
+export {
+  open,
+  NotebookRun,
+  ChecksView,
+  CompareView,
+  EnvView,
+  EvaluationView,
+  FeedbackView,
+  IterationView,
+  PromptView,
+  ReportView,
+  ResponsesView,
+  RunView,
+  SampleView,
+  TrainView,
+  type OpenOptions,
+  type StageOptions,
+} from './notebook';

@@ -466,13 +466,20 @@ function codeBlock(code: string | null): string {
   return `<pre class="code"><code class="hljs language-python">${highlightPython(code)}</code></pre>`;
 }
 
-/** A unified diff as HTML (lines escaped), or null when the two are the same. */
-export function diffHtml(oldName: string, oldCode: string, newName: string, newCode: string): string | null {
+/** A unified diff of two texts (3 lines of context), or null when they are the same. */
+export function unifiedDiff(oldName: string, oldCode: string, newName: string, newCode: string): string | null {
   if (oldCode === newCode) return null;
   const patch = createTwoFilesPatch(oldName, newName, oldCode.endsWith('\n') ? oldCode : oldCode + '\n', newCode.endsWith('\n') ? newCode : newCode + '\n', '', '', { context: 3 });
   const lines = patch.split('\n').filter((l) => !/^={5,}$/.test(l));
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  const html = lines.map((l) => {
+  return lines.join('\n');
+}
+
+/** A unified diff as HTML (lines escaped), or null when the two are the same. */
+export function diffHtml(oldName: string, oldCode: string, newName: string, newCode: string): string | null {
+  const patch = unifiedDiff(oldName, oldCode, newName, newCode);
+  if (patch === null) return null;
+  const html = patch.split('\n').map((l) => {
     const cls = l.startsWith('+++') || l.startsWith('---') ? 'd-file' : l.startsWith('@@') ? 'd-hunk' : l.startsWith('+') ? 'd-add' : l.startsWith('-') ? 'd-del' : l.startsWith('\\') ? 'd-note' : 'd-ctx';
     return `<span class="${cls}">${esc(l)}</span>`;
   });

@@ -581,13 +581,26 @@ export class Run {
     }));
   }
 
-  /** Iteration i's best sample by best-checkpoint fitness; updates the run's global best. */
+  /**
+   * Iteration i's best sample by best-checkpoint fitness; updates the run's global best and
+   * the iteration's record (samples added by edits or trained again change both).
+   */
   select(i: number): (SampleRef & Fitness) | null {
     const chosen = selectBest(this.outcomes(i));
     const s = chosen ? this.sample(i, chosen.sample) : null;
     const p = chosen?.evals ? peak(chosen.evals) : null;
-    if (!s || !p || !s.best_model) return null;
-    const best = { iteration: i, sample: s.sample, ...fitnessOf(p) };
+    const best = s && p && s.best_model ? { iteration: i, sample: s.sample, ...fitnessOf(p) } : null;
+    const record = this.iteration(i);
+    if (record) {
+      const samples = this.samples(i);
+      record.best = best;
+      record.samples = Math.max(record.samples, samples.length);
+      record.counts = {};
+      for (const x of samples) record.counts[x.status] = (record.counts[x.status] ?? 0) + 1;
+      record.tokens = { prompt: samples.reduce((a, x) => a + x.tokens.prompt, 0), completion: samples.reduce((a, x) => a + x.tokens.completion, 0) };
+      this.saveIteration(record);
+    }
+    if (!s || !best || !s.best_model) return null;
     const global = this.record.best;
     if (better(best, global) && !(global?.iteration === i && global.sample === s.sample)) {
       copyFile(s.best_model, path.join(bestDir(this.dir), 'best_model.zip'));
