@@ -7,6 +7,7 @@ import { SingleBar } from 'cli-progress';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BACKENDS, ConfigError, loadConfig, type Backend, type LoadedConfig } from './config';
+import { installKernel, kernelSpecDir, KERNEL_DISPLAY_NAME, uninstallKernel } from './kernel';
 import { writeReport } from './report';
 import { Run } from './run/run';
 import { cmdRun } from './runcli';
@@ -309,6 +310,28 @@ export function buildProgram(setExit: (code: number) => void): Command {
       run(async () => {
         if (!fs.existsSync(path.join(dir, 'run.json'))) throw new UsageError(`${path.resolve(dir)} is not a run folder (no run.json)`);
         console.log(await writeReport(dir, { out: o.out }));
+        return 0;
+      })(),
+    );
+  const kernel = program.command('kernel').description('the "Stable Eureka (TypeScript)" Jupyter kernel (tslab with our preload)');
+  kernel
+    .command('install')
+    .description("install the kernelspec into your Jupyter data folder (absolute paths: no global install needed)")
+    .option('--data-dir <dir>', 'Jupyter data folder (default: $JUPYTER_DATA_DIR or `jupyter --data-dir`)')
+    .action((o: { dataDir?: string }) =>
+      run(async () => {
+        console.log(`installed kernel '${KERNEL_DISPLAY_NAME}' in ${installKernel({ dataDir: o.dataDir })}`);
+        return 0;
+      })(),
+    );
+  kernel
+    .command('uninstall')
+    .description('remove the kernelspec')
+    .option('--data-dir <dir>', 'Jupyter data folder')
+    .action((o: { dataDir?: string }) =>
+      run(async () => {
+        const dir = kernelSpecDir({ dataDir: o.dataDir });
+        console.log(uninstallKernel({ dataDir: o.dataDir }) ? `removed ${dir}` : `no kernel installed at ${dir}`);
         return 0;
       })(),
     );

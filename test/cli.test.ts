@@ -191,3 +191,18 @@ describe('stable-eureka run / report / feedback on bad input', () => {
     expect(fs.existsSync(path.join(dir, 'experiments'))).toBe(false);
   });
 });
+
+describe('stable-eureka kernel', () => {
+  it('installs a kernelspec with absolute paths and our preload, and uninstalls it', async () => {
+    const dataDir = tempDir();
+    const installed = await cli(['kernel', 'install', '--data-dir', dataDir], tempDir());
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const spec = JSON.parse(fs.readFileSync(path.join(dataDir, 'kernels', 'stable-eureka-ts', 'kernel.json'), 'utf8'));
+    expect(spec.display_name).toBe('Stable Eureka (TypeScript)');
+    expect(spec.argv.slice(0, 3)).toEqual([process.execPath, '-r', path.join(repoRoot, 'kernel-ext', 'preload.cjs')]);
+    for (const p of spec.argv.slice(0, 4)) if (p !== '-r') expect(path.isAbsolute(p) && fs.existsSync(p), p).toBe(true);
+    const removed = await cli(['kernel', 'uninstall', '--data-dir', dataDir]);
+    expect(removed.stdout).toMatch(/removed .*stable-eureka-ts/);
+    expect(fs.existsSync(path.join(dataDir, 'kernels', 'stable-eureka-ts'))).toBe(false);
+  });
+});
