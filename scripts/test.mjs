@@ -4,13 +4,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { jupyterEnv } from './setup.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { python } = JSON.parse(fs.readFileSync(path.join(root, '.stable-eureka', 'python.json'), 'utf8'));
 
 function step(name, cmd, args, env = {}) {
   process.stderr.write(`\n=== ${name}\n`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  // JUPYTER_PATH: the kernel tests and headless notebook runs start this clone's kernelspec
+  // (installed by setup into .stable-eureka/jupyter), not one installed elsewhere.
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...jupyterEnv(), ...env } });
   return r.status ?? 1;
 }
 
