@@ -160,7 +160,7 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     expect(t).toMatch(/0: syntax .*; 1: ok passed/);
   });
 
-  it('train() updates one live chart several times, then returns the table and the curves', async () => {
+  it('train() updates one live chart in place, then returns the table and the curves', async () => {
     hook.newCell();
     const v = await run.train(0);
     expect(v.samples.map((s) => s.status)).toEqual(['trained', 'trained']);
@@ -168,7 +168,8 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     expect(outputs).toHaveLength(1);
     const [, calls] = outputs[0]!;
     expect(calls[0]!.kind).toBe('display');
-    expect(calls.filter((c) => c.kind === 'update').length).toBeGreaterThanOrEqual(3);
+    // how many updates a 2048-step training gets depends on the machine's speed (at most 4 a second)
+    expect(calls.filter((c) => c.kind === 'update').length).toBeGreaterThanOrEqual(1);
     const charts = calls.filter((c) => c.bundle!.data[MIME.vegaLite]);
     expect(charts.length).toBeGreaterThanOrEqual(1);
     for (const c of charts) {

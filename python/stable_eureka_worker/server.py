@@ -11,6 +11,7 @@ import json
 import math
 import os
 import platform
+import signal
 import sys
 import threading
 import traceback
@@ -329,6 +330,9 @@ THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
 def main() -> None:
+    # Ctrl-C in a terminal (or a kernel interrupt sent as a signal) reaches the whole process
+    # group; the client decides what to cancel and says so through the protocol.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     # One thread per job: jobs run side by side, one per core, and small-MLP training was
