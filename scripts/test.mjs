@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Every test: TypeScript (vitest, real worker and training) and Python (pytest), after setup.
+// Every test: Python (pytest: worker, kernel, notebooks) and TypeScript (vitest: real worker and training), after setup.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,25 @@ function step(name, cmd, args, env = {}) {
   return r.status ?? 1;
 }
 
+/**
+ * The notebook test exports a notebook to HTML and looks at it in headless Chromium. Browsers
+ * are not downloaded from anywhere but the distribution: Debian's chromium, installed once
+ * with apt when the tests run as root and it is missing.
+ */
+function ensureChromium() {
+  const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+  if (has('chromium') || has('chromium-browser')) return;
+  if (process.getuid?.() !== 0 || !has('apt-get')) {
+    process.stderr.write('note: no chromium on PATH and no root apt-get to install it; the HTML screenshot test will say so\n');
+    return;
+  }
+  process.stderr.write('\n=== installing Debian\'s chromium for the notebook HTML test (once)\n');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env });
+}
+
+ensureChromium();
 const results = [
   ['pytest', step('Python tests (pytest)', python, ['-m', 'pytest', '-q', 'python/tests'], { PYTHONPATH: path.join(root, 'python') })],
   ['vitest', step('TypeScript tests (vitest)', process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run'])],
