@@ -166,7 +166,8 @@ export async function cmdRun(configFile: string | undefined, opts: RunCommandOpt
   console.log(runSummary(run));
   if (opts.report !== false) {
     const report = await writeReport(run.dir);
-    console.log(`report:      ${path.relative(process.cwd(), report) || report}`);
+    const near = path.relative(process.cwd(), report);
+    console.log(`report:      ${near && !near.startsWith('..') ? near : report}`);
   }
   return code;
 }
