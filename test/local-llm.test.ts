@@ -32,6 +32,8 @@ describe('local model pieces', () => {
     expect(text).toContain('"fitness_score_term": 1.0');
     expect(text).toContain('"near": 2.0');
     expect(text).toContain('"near_2": 3.0');
+    const repeated = rewardResponse('def compute_reward(self, x)', '"near": 2.0 * float(np.mean(x)),\n"near": 2.0 * float(np.mean(x)),\n}');
+    expect(repeated.match(/"near/g)).toHaveLength(1);
   });
 
   it('wraps the components in the fixed function', () => {

@@ -66,15 +66,15 @@ const RESERVED = new Set(['fitness_score']);
 
 /**
  * The model's components inside the fixed function: the response as an LLM would send it.
- * A repeated name would silently replace the earlier entry of the dict, and a reserved one
- * fails the checks, so both are renamed (`name_2`, `fitness_score_term`).
+ * A line written twice counts once; a repeated name with another term would silently replace
+ * the earlier entry of the dict, and a reserved one fails the checks, so both are renamed
+ * (`name_2`, `fitness_score_term`).
  */
 export function rewardResponse(signature: string, components: string): string {
   const seen = new Map<string, number>();
-  const lines = components
-    .replace(/\}\s*$/, '')
-    .split('\n')
-    .filter((l) => l.trim())
+  const lines = [...new Set(components.replace(/\}\s*$/, '').split('\n').map((l) => l.trim()))]
+    // a small model often writes one term several times over: it counts once
+    .filter((l) => l)
     .map((l) =>
       l.trim().replace(/^"(\w+)"/, (_, name: string) => {
         const base = RESERVED.has(name) ? `${name}_term` : name;
