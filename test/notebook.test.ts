@@ -13,7 +13,7 @@ import { NotebookRun, SampleView, open, templateLiteral } from '../src/notebook'
 import { RunInterrupted } from '../src/run/run';
 import { shutdownWorker } from '../src/worker/client';
 import { startLoopbackLlm, type LoopbackLlm } from './llm-server';
-import { envsDir, reward, tempDir } from './helpers';
+import { reward, tempDir, writeCartpoleConfig } from './helpers';
 
 const fence = (code: string, prose = 'Here is a reward.') => `${prose}\n\n\`\`\`python\n${code.trimEnd()}\n\`\`\`\n`;
 const SIG = 'def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):';
@@ -61,46 +61,13 @@ const html = (b: MimeBundle) => b.data[MIME.html] as string;
 const text = (b: MimeBundle) => b.data[MIME.text] as string;
 const imgs = (h: string) => [...h.matchAll(/src="data:image\/(svg\+xml|gif);base64,([^"]+)"/g)].map((m) => ({ type: m[1]!, bytes: Buffer.from(m[2]!, 'base64') }));
 
-function writeConfig(dir: string, host: string): string {
-  const file = path.join(dir, 'config.yml');
-  fs.writeFileSync(
-    file,
-    `eureka:
-  backend: ollama
-  model: scripted
-  host: ${host}
-  iterations: 1
-  samples: 2
-  concurrency: 1
-  temperature: 1.0
-  use_initial_reward_prompt: false
-  max_retries: 1
-  check_retries: 1
-  timeout_s: 60
-environment:
-  name: cartpole
-  env_dir: ${path.join(envsDir, 'cartpole')}
-  class_name: CartPoleEnv
-  max_episode_steps: 500
-  kwargs: null
-  benchmark: null
-experiment:
-  parent: ${path.join(dir, 'experiments')}
-  name: notebook
-  use_datetime: false
-rl:
-  algo: ppo
-  algo_params: {policy: MlpPolicy, n_steps: 32, batch_size: 256, n_epochs: 20, gamma: 0.98, gae_lambda: 0.8, learning_rate: 0.001}
-  training:
-    seed: 0
-    total_timesteps: 2048
-    num_envs: 8
-    eval: {seed: 5, num_episodes: 2, num_evals: 2}
-  evaluation: {seed: 10, num_episodes: 2, save_gif: true}
-`,
-  );
-  return file;
-}
+const writeConfig = (dir: string, host: string) =>
+  writeCartpoleConfig(dir, {
+    eureka: `  backend: ollama\n  model: scripted\n  host: ${host}\n  iterations: 1\n  samples: 2\n  concurrency: 1`,
+    evalEpisodes: 2,
+    name: 'notebook',
+    useDatetime: false,
+  });
 
 let llm: LoopbackLlm;
 let run: NotebookRun;

@@ -14,7 +14,7 @@ import { Run } from '../src/run/run';
 import { shutdownWorker } from '../src/worker/client';
 import type { EvalPoint } from '../src/worker/protocol';
 import { startLoopbackLlm, type LoopbackLlm } from './llm-server';
-import { envsDir, repoRoot, reward, tempDir } from './helpers';
+import { repoRoot, reward, tempDir, writeCartpoleConfig } from './helpers';
 
 const fence = (code: string, prose = 'Here is a reward.') => `${prose}\n\n\`\`\`python\n${code.trimEnd()}\n\`\`\`\n`;
 const SIG = 'def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):';
@@ -55,42 +55,8 @@ function answerFixes(body: Record<string, unknown>) {
   return { text: fix };
 }
 
-function writeConfig(dir: string, eureka: string, extra: { benchmark?: string; timesteps?: number; gif?: boolean } = {}): string {
-  const file = path.join(dir, 'config.yml');
-  fs.writeFileSync(
-    file,
-    `eureka:
-${eureka}
-  temperature: 1.0
-  use_initial_reward_prompt: false
-  max_retries: 2
-  check_retries: 1
-  timeout_s: 60
-environment:
-  name: cartpole
-  env_dir: ${path.join(envsDir, 'cartpole')}
-  class_name: CartPoleEnv
-  max_episode_steps: 500
-  kwargs: null
-  benchmark: ${extra.benchmark ?? 'null'}
-experiment:
-  parent: ${path.join(dir, 'experiments')}
-  name: scripted
-  use_datetime: true
-  sparse_baseline: 9.0
-rl:
-  algo: ppo
-  algo_params: {policy: MlpPolicy, n_steps: 32, batch_size: 256, n_epochs: 20, gamma: 0.98, gae_lambda: 0.8, learning_rate: 0.001}
-  training:
-    seed: 0
-    total_timesteps: ${extra.timesteps ?? 2048}
-    num_envs: 8
-    eval: {seed: 5, num_episodes: 2, num_evals: 2}
-  evaluation: {seed: 10, num_episodes: 3, save_gif: ${extra.gif ?? true}}
-`,
-  );
-  return file;
-}
+const writeConfig = (dir: string, eureka: string, extra: { benchmark?: string; timesteps?: number; gif?: boolean } = {}) =>
+  writeCartpoleConfig(dir, { eureka, ...extra });
 
 let llm: LoopbackLlm;
 beforeAll(async () => {
