@@ -59,7 +59,8 @@ import { extractReward } from './extract';
 import { kernelHook, type MimeBundle } from './kernelHook';
 import type { LlmBackend } from './llm/types';
 import type { ChatMessage } from './prompts';
-import { peak } from './reflect';
+import { peak, type SampleOutcome } from './reflect';
+import { selectBest } from './select';
 import { writeReport } from './report';
 import { readJson, readJsonl } from './run/files';
 import {
@@ -80,6 +81,11 @@ import { Run, RunInterrupted } from './run/run';
 import { evaluatePolicy } from './training';
 import type { PythonWorker } from './worker/client';
 import type { EnvDescription, EvalPoint } from './worker/protocol';
+
+/** Fitness curves of an iteration's trained samples, one per sample. */
+function trainedCurves(outcomes: SampleOutcome[]): { label: string; evals: EvalPoint[] }[] {
+  return outcomes.filter((o) => o.evals?.length).map((o) => ({ label: `sample ${o.sample}`, evals: o.evals! }));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Opening a run
@@ -845,10 +851,11 @@ export class NotebookRun extends View {
 
   private async trainView(run: Run, i: number): Promise<TrainView> {
     const samples = run.samples(i);
-    const curves = samples.filter((s) => s.status === 'trained').map((s) => ({ label: `sample ${s.sample}`, evals: run.evals(i, s.sample) })).filter((c) => c.evals.length);
-    let best: SampleRecord | null = null;
-    for (const s of samples) if (s.status === 'trained' && s.best && (!best || s.best.fitness > best.best!.fitness)) best = s;
-    const bestEvals = best ? run.evals(i, best.sample) : [];
+    const outcomes = run.outcomes(i);
+    const curves = trainedCurves(outcomes);
+    // the loop's own selection (best checkpoint, ties to fewer steps), not a second rule
+    const best = selectBest(outcomes);
+    const bestEvals = best?.evals ?? [];
     const [fitness, components] = await Promise.all([
       curves.length ? fitnessChart(curves, { title: `Iteration ${i}: fitness over training steps` }) : null,
       best && bestEvals.some((e) => Object.keys(e.components ?? {}).length) ? componentsChart(bestEvals, { title: `Sample ${best.sample} (best): reward components` }) : null,
@@ -963,7 +970,7 @@ export class NotebookRun extends View {
 
   private async iterationView(run: Run, i: number): Promise<IterationView> {
     const samples = run.samples(i);
-    const curves = samples.filter((s) => s.status === 'trained').map((s) => ({ label: `sample ${s.sample}`, evals: run.evals(i, s.sample) })).filter((c) => c.evals.length);
+    const curves = trainedCurves(run.outcomes(i));
     const fitness = curves.length ? await fitnessChart(curves, { title: `Iteration ${i}: fitness over training steps` }) : null;
     return new IterationView(run.iteration(i), samples, { fitness }, run.feedback(i), i);
   }
