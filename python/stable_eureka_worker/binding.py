@@ -26,13 +26,19 @@ from typing import Any, Callable
 import numpy as np
 
 from .envfolder import REWARD_METHOD, find_env_file
-from .rewardcheck import ALLOWED_MODULES, SAFE_BUILTINS
+from .guard import GUARD, Guard
+from .integrity import EnvIntegrity, fixed_methods
+from .policy import ALLOWED_MODULES, SAFE_BUILTINS
 
 RESERVED_COMPONENTS = ("fitness_score",)
 
 
 class RewardContractError(Exception):
     """compute_reward returned something other than (float, dict of finite floats)."""
+
+
+class RewardViolation(Exception):
+    """Reward code tried something the guard refuses, or changed the env it may only read."""
 
 
 class JobFailure(Exception):
@@ -99,6 +105,8 @@ PUBLIC_RANDOM = _public_view(random)
 
 def _guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
     if level or name.split(".")[0] not in ALLOWED_MODULES:
+        if GUARD.active():
+            GUARD.record(f"tried to import {name}; reward code may import only {', '.join(ALLOWED_MODULES)}")
         raise ImportError(f"reward code may import only {', '.join(ALLOWED_MODULES)}, not {name}")
     if name == "random":
         return PUBLIC_RANDOM
@@ -171,12 +179,21 @@ def validate_result(result: Any, call: int) -> tuple[float, dict[str, float]]:
     return _as_float(total, f"the total reward (call {call})"), out
 
 
-def compile_reward(code: str, filename: str, env_module: types.ModuleType) -> tuple[Callable[..., Any], dict[str, Any]]:
+def compile_reward(code: str, filename: str, env_module: types.ModuleType, guard: Guard | None = None) -> tuple[Callable[..., Any], dict[str, Any]]:
     g = reward_globals(env_module)
     try:
-        exec(compile(code, filename, "exec"), g)
+        compiled = compile(code, filename, "exec")
+        if guard is None:
+            exec(compiled, g)
+        else:
+            with guard.running(compiled):
+                exec(compiled, g)
     except Exception as e:
+        if guard is not None and guard.violation:
+            raise JobFailure("bind_reward", f"blocked: the reward module {guard.violation}", reward_line(e, filename)) from None
         raise JobFailure("bind_reward", f"running the reward module failed: {type(e).__name__}: {e}", reward_line(e, filename), traceback.format_exc()) from None
+    if guard is not None and guard.violation:
+        raise JobFailure("bind_reward", f"blocked: the reward module {guard.violation}")
     fn = g.get(REWARD_METHOD)
     if not callable(fn):
         raise JobFailure("bind_reward", f"the reward code defines no function {REWARD_METHOD}")
@@ -190,14 +207,21 @@ def bind_reward(
     env_module: types.ModuleType,
     watch: CallWatch | None = None,
     component_names: list[str] | None = None,
+    guard: Guard | None = None,
+    integrity: bool = False,
 ) -> type:
     """A subclass of env_class whose compute_reward is the checked reward. Component names
-    are appended to `component_names` in the order the reward first returns them."""
-    fn, _ = compile_reward(code, filename, env_module)
+    are appended to `component_names` in the order the reward first returns them. With a
+    `guard` (job processes), reward code runs under it; with `integrity`, the env's fitness
+    and state are compared around every call (integrity.py)."""
+    fn, _ = compile_reward(code, filename, env_module, guard)
     names = component_names if component_names is not None else []
     seen = set(names)
     watch = watch if watch is not None else CallWatch.idle()
     monotonic = time.monotonic
+    enter = guard.enter if guard is not None else _nothing
+    leave = guard.leave if guard is not None else _nothing
+    check: EnvIntegrity | None = None
 
     def record_names(comps: dict[str, float]) -> None:
         for k in comps:
@@ -205,16 +229,13 @@ def bind_reward(
                 seen.add(k)
                 names.append(k)
 
-    def compute_reward(self: Any, *args: Any, **kwargs: Any) -> tuple[float, dict[str, float]]:
-        # Runs on every env step: the common case (a float and a dict of str -> float) is
-        # checked inline; anything else goes through validate_result, which converts numpy
-        # values or explains what is wrong. `x - x == 0.0` is false exactly for nan and inf.
-        watch.calls += 1
-        watch.entered = monotonic()
-        try:
-            result = fn(self, *args, **kwargs)
-        finally:
-            watch.entered = None
+    def call(self: Any, args: Any, kwargs: Any) -> tuple[float, dict[str, float]]:
+        # Runs on every env step, under the guard: the reward, and the check of what it
+        # returned (a float subclass's __float__ is reward code too). The common case (a float
+        # and a dict of str -> float) is checked inline; anything else goes through
+        # validate_result, which converts numpy values or explains what is wrong.
+        # `x - x == 0.0` is false exactly for nan and inf.
+        result = fn(self, *args, **kwargs)
         if type(result) is tuple and len(result) == 2:
             total, comps = result
             if type(total) is float and total - total == 0.0 and type(comps) is dict and "fitness_score" not in comps:
@@ -224,12 +245,47 @@ def bind_reward(
                 else:
                     if not comps.keys() <= seen:
                         record_names(comps)
-                    return total, comps
+                    # a copy: the reward keeps no handle on the info dict the fitness goes into
+                    return total, comps.copy()
         total, comps = validate_result(result, watch.calls)
         record_names(comps)
         return total, comps
 
-    return type(env_class.__name__, (env_class,), {REWARD_METHOD: compute_reward, "__module__": env_class.__module__})
+    def compute_reward(self: Any, *args: Any, **kwargs: Any) -> tuple[float, dict[str, float]]:
+        watch.calls += 1
+        watch.entered = monotonic()
+        broken = None
+        if check is not None:
+            view, values, arrays = check.before(self)
+        enter()
+        try:
+            out = call(self, args, kwargs)
+            if check is not None:
+                broken = check.after(self, view, values, arrays)
+        except Exception as e:
+            if guard is not None and guard.violation:
+                raise RewardViolation(f"blocked: compute_reward {guard.violation}") from e
+            raise
+        finally:
+            leave()
+            watch.entered = None
+        if guard is not None and guard.violation:
+            raise RewardViolation(f"blocked: compute_reward {guard.violation}")
+        if broken:
+            raise RewardViolation(f"blocked: compute_reward {broken}; reward code may read the env but not change it")
+        return out
+
+    attrs: dict[str, Any] = {REWARD_METHOD: compute_reward, "__module__": env_class.__module__}
+    if integrity:
+        attrs.update(fixed_methods(env_class))
+    cls = type(env_class.__name__, (env_class,), attrs)
+    if integrity:
+        check = EnvIntegrity(cls)
+    return cls
+
+
+def _nothing() -> None:
+    pass
 
 
 def reward_line(exc: BaseException, filename: str) -> int | None:

@@ -269,6 +269,49 @@ def _read_optional(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+# Attributes every gymnasium env has, whatever its source says.
+GYM_ENV_ATTRIBUTES = {
+    "action_space", "observation_space", "np_random", "_np_random", "np_random_seed", "_np_random_seed",
+    "spec", "render_mode", "metadata", "reward_range", "unwrapped", "state",
+}
+
+
+def _self_stores(tree: ast.AST) -> set[str]:
+    """Names of attributes assigned on `self` and methods defined, in every class of a tree."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            names |= {n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            if isinstance(node.value, ast.Name) and node.value.id == "self":
+                names.add(node.attr)
+    return names
+
+
+def env_attributes(env: EnvSource) -> list[str]:
+    """The env's own attribute and method names, as far as source can tell: what env.py's
+    classes assign on `self` and define, what the gymnasium modules it imports from do (their
+    base classes keep the physics state), and every gymnasium env's attributes. Reward code may
+    read these but never assign them; the job process checks the rest at run time."""
+    import importlib.util
+
+    names = set(GYM_ENV_ATTRIBUTES) | _self_stores(env.tree)
+    for node in ast.walk(env.tree):
+        if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "gymnasium":
+            try:
+                spec = importlib.util.find_spec(node.module or "")
+            except (ImportError, ValueError):
+                continue
+            if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+                continue
+            try:
+                names |= _self_stores(ast.parse(Path(spec.origin).read_text(encoding="utf-8")))
+            except (OSError, SyntaxError):
+                continue
+    names.discard(REWARD_METHOD)
+    return sorted(names)
+
+
 def describe_static(env_dir: str | Path, class_name: str | None) -> dict[str, Any]:
     """Everything about an env folder that needs no import of its code."""
     env = parse_env(env_dir)
@@ -323,4 +366,5 @@ def describe_static(env_dir: str | Path, class_name: str | None) -> dict[str, An
         "warnings": warnings,
         "module_names": names,
         "module_star_import": star,
+        "env_attributes": env_attributes(env),
     }

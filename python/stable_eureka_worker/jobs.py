@@ -4,13 +4,19 @@
 machine. Children are forked from a forkserver that imported torch, SB3 and gymnasium once,
 so a job starts in milliseconds instead of the seconds a fresh interpreter needs. A child
 that raises, hangs, runs out of memory or dies ends as a job result with a status and a
-reason; the worker itself never goes down with it.
+reason; the worker itself never goes down with it. Each job process confines itself
+(confine.py) before any env or reward code is loaded.
+
+Whatever a job prints (fds 1 and 2) goes into a pipe of its own that the supervisor drains
+into an `OutputCapture` (joboutput.py): bounded on disk and in memory, never on the worker's stdout (the
+protocol) nor, as is, on its stderr (the client's log).
 """
 
 from __future__ import annotations
 
 import itertools
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.forkserver
 import os
 import signal
@@ -23,6 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 import psutil
+
+# Imported here, in the forkserver: pyseccomp looks up its libraries (a subprocess) on import.
+from .confine import confine_job
+from .joboutput import READ_CHUNK, OutputCapture, grow_pipe, no_output, output_log, redirect_output
 
 EventSink = Callable[[str, dict[str, Any]], None]
 
@@ -130,39 +140,100 @@ class LocalProcessExecutor:
                 finally:
                     with self._lock:
                         self._running.pop(job.job_id, None)
+            result.setdefault("output", no_output())
             job.future.set_result(result)
         except BaseException as e:  # the supervisor itself must never take the worker down
-            job.future.set_result(_failure("crashed", "supervise", f"{type(e).__name__}: {e}", traceback.format_exc()))
+            crashed = _failure("crashed", "supervise", f"{type(e).__name__}: {e}", traceback.format_exc())
+            job.future.set_result({**crashed, "output": no_output()})
 
     def _supervise(self, job: _Job) -> dict[str, Any]:
         receiver, sender = self._ctx.Pipe(duplex=False)
-        proc = self._ctx.Process(target=child_main, args=(job.task, job.params, sender, job.limits), daemon=True, name=f"se-job-{job.job_id}")
+        # The job's fds 1 and 2: a raw pipe (a Connection only to pass it through the forkserver).
+        out_r, out_w = self._ctx.Pipe(duplex=False)
+        grow_pipe(out_w.fileno())
+        capture = OutputCapture(output_log(job.params))
+        proc = self._ctx.Process(
+            target=child_main, args=(job.task, job.params, sender, job.limits, out_w), daemon=True, name=f"se-job-{job.job_id}"
+        )
         job.process = proc
-        proc.start()
-        sender.close()
-        job.on_event("started", {"pid": proc.pid})
-        started = time.monotonic()
+        try:
+            proc.start()
+            sender.close()  # the child holds the write ends now: EOF when it is gone
+            out_w.close()
+            job.on_event("started", {"pid": proc.pid})
+            verdict, result, phase = self._watch(job, proc, receiver, out_r, capture)
+        finally:
+            for conn in (sender, out_w, receiver, out_r):
+                conn.close()
+            capture.close()
+        output = capture.summary()
+        if output["bytes"]:
+            # One line per job on the worker's stderr, never the output itself.
+            where = f" (see {output['log']})" if output["log"] else ""
+            print(f"[job {job.job_id}] printed {output['bytes']} bytes, {output['dropped']} dropped{where}", file=sys.stderr, flush=True)
+        if verdict is None and result is None:
+            code = proc.exitcode
+            how = f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exited with code {code}"
+            hint = " (the system may have run out of memory)" if code == -signal.SIGKILL else ""
+            verdict = _failure("crashed", phase, f"the job process {how} without a result{hint}", exit_code=code)
+        if verdict is not None and verdict["status"] in ("crashed", "timeout") and output["bytes"]:
+            # What it printed last often says why (a fatal error, where it hung).
+            verdict["failure"]["reason"] += f"; its last output: {capture.last_lines()}"
+        return {**(verdict or result or {}), "output": output}
+
+    def _watch(
+        self, job: _Job, proc: Any, receiver: Any, out_r: Any, capture: OutputCapture
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, str]:
+        """Relay events, drain output and enforce the limits until the job ends; returns
+        (verdict of a limit or cancel, the job's own result, the phase it was in)."""
+        out_fd = out_r.fileno()
+        out_open = True
+
+        def drain(ready: list[Any]) -> None:
+            nonlocal out_open
+            if out_open and out_r in ready:
+                chunk = os.read(out_fd, READ_CHUNK)  # ready: does not block
+                if chunk:
+                    capture.feed(chunk)
+                else:
+                    out_open = False  # every writer closed it
+
         result: dict[str, Any] | None = None
+        phase = "start"
+
+        def receive() -> bool:
+            """Handle one message; False once the child closed its end (it exited or is exiting)."""
+            nonlocal result, phase
+            try:
+                msg = receiver.recv()
+            except (EOFError, OSError):
+                return False
+            if msg["type"] == "event":
+                if msg["event"] == "phase":
+                    phase = msg["data"]["phase"]
+                job.on_event(msg["event"], msg["data"])
+            elif msg["type"] == "result":
+                result = msg["result"]
+            return True
+
+        started = time.monotonic()
         verdict: dict[str, Any] | None = None
         ps = _process(proc.pid)
-        phase = "start"
+        next_check = 0.0
         next_memory_check = 0.0
         while True:
-            try:
-                if receiver.poll(self._poll_s):
-                    msg = receiver.recv()
-                    if msg["type"] == "event":
-                        if msg["event"] == "phase":
-                            phase = msg["data"]["phase"]
-                        job.on_event(msg["event"], msg["data"])
-                    elif msg["type"] == "result":
-                        result = msg["result"]
-                    continue
-            except (EOFError, OSError):
-                break  # the child closed its end: it exited (or is exiting)
-            if not proc.is_alive():
+            ready = multiprocessing.connection.wait([receiver, out_r] if out_open else [receiver], self._poll_s)
+            drain(ready)
+            if receiver in ready and not receive():
                 break
+            # The limits are checked on a clock, not only when the pipes are quiet: a job
+            # that floods its output keeps them busy all the time.
             elapsed = time.monotonic() - started
+            if elapsed < next_check:
+                continue
+            next_check = elapsed + self._poll_s
+            if not proc.is_alive():
+                break  # its last messages, if any, are read below
             if job.cancelled:
                 verdict = _failure("cancelled", phase, "cancelled on request")
             elif elapsed > job.limits.wall_s:
@@ -176,19 +247,22 @@ class LocalProcessExecutor:
             if verdict is not None:
                 _kill_tree(proc.pid)
                 break
-        proc.join(timeout=10)
+        # Let it exit, still draining: a child blocked on a full output pipe never would.
+        deadline = time.monotonic() + 10
+        while proc.is_alive() and time.monotonic() < deadline:
+            drain(multiprocessing.connection.wait([out_r, proc.sentinel] if out_open else [proc.sentinel], self._poll_s))
         if proc.is_alive():
             _kill_tree(proc.pid)
             proc.join(timeout=5)
-        receiver.close()
-        if verdict is not None:
-            return verdict
-        if result is not None:
-            return result
-        code = proc.exitcode
-        how = f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exited with code {code}"
-        hint = " (the system may have run out of memory)" if code == -signal.SIGKILL else ""
-        return _failure("crashed", phase, f"the job process {how} without a result{hint}", exit_code=code)
+        proc.join(timeout=1)
+        # A result sent just before it exited, after the last wait.
+        while verdict is None and receiver.poll(0) and receive():
+            pass
+        # What is left in the pipe; a grandchild could hold it open, so not forever.
+        deadline = time.monotonic() + 1
+        while out_open and time.monotonic() < deadline:
+            drain(multiprocessing.connection.wait([out_r], 0.05))
+        return verdict, result, phase
 
 
 def _process(pid: int) -> psutil.Process | None:
@@ -269,13 +343,19 @@ class JobContext:
             os._exit(3)
 
 
-def child_main(task: str, params: dict[str, Any], conn: Any, limits: Limits) -> None:
-    # stdout belongs to the protocol: whatever a reward or library prints goes to stderr.
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
+def child_main(task: str, params: dict[str, Any], conn: Any, limits: Limits, output: Any = None) -> None:
+    if output is not None:
+        redirect_output(output)
+    else:  # no pipe (a caller of its own): stdout belongs to the protocol, prints go to stderr
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
     _die_with_parent()
     if limits.address_space:
         _limit_address_space(limits.memory_mb)
+    # After the limits above (the seccomp filter refuses setrlimit), before any env or reward
+    # code is loaded. A test may switch it off to show what the other layers stop alone.
+    if (params.get("containment") or {}).get("os_isolation", True):
+        confine_job()
     from . import tasks
     from .binding import JobFailure
 

@@ -11,66 +11,13 @@ from __future__ import annotations
 import ast
 import builtins
 import symtable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from .envfolder import REWARD_METHOD, CallSite, module_names
+from .policy import ALLOWED_MODULES, FORBIDDEN_NAMES, SAFE_BUILTINS, Problem, check_forbidden
 
-ALLOWED_MODULES = ("math", "numpy", "random")
-
-# What reward code may call or name from builtins. Anything else (open, exec, __import__,
-# globals, ...) is absent at run time as well as rejected here.
-SAFE_BUILTINS = (
-    "abs all any bool complex dict divmod enumerate filter float frozenset getattr hasattr "
-    "int isinstance issubclass iter len list map max min next pow print range repr reversed "
-    "round set slice sorted str sum tuple type zip "
-    "ArithmeticError AssertionError Exception FloatingPointError IndexError KeyError "
-    "NotImplementedError OverflowError RuntimeError StopIteration TypeError ValueError "
-    "ZeroDivisionError"
-).split()
-
-FORBIDDEN_NAMES = {
-    "eval": "runs arbitrary code",
-    "exec": "runs arbitrary code",
-    "compile": "builds code at run time",
-    "open": "opens files",
-    "__import__": "imports modules at run time",
-    "globals": "reaches the module's globals",
-    "locals": "reaches interpreter frames",
-    "vars": "reaches objects' internals",
-    "setattr": "changes attributes by computed name",
-    "delattr": "deletes attributes by computed name",
-    "input": "reads from the terminal",
-    "breakpoint": "starts a debugger",
-    "exit": "ends the process",
-    "quit": "ends the process",
-    "help": "starts the interactive help",
-    "memoryview": "reaches raw memory",
-}
-
-# Attribute names that lead to files, processes, the network or interpreter internals
-# (numpy's own file I/O included). Defence in depth: the job process has limits too.
-FORBIDDEN_ATTRIBUTES = set(
-    (
-        "system popen spawnl spawnv fork execv execve execl kill remove unlink rmdir mkdir makedirs "
-        "rename chmod chown chdir walk listdir scandir load loads save savez savez_compressed "
-        "savetxt loadtxt genfromtxt fromfile tofile memmap ctypeslib ctypes DataSource f2py "
-        "distutils os sys subprocess socket shutil pathlib builtins modules importlib "
-        "gi_frame gi_code f_globals f_locals f_back f_builtins co_code tb_frame cr_frame "
-        "func_globals open open_memmap lib"
-    ).split()
-)
-
-
-@dataclass
-class Problem:
-    stage: str
-    message: str
-    line: int | None = None
-    col: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["ALLOWED_MODULES", "SAFE_BUILTINS", "Problem", "StaticResult", "check_static", "llm_feedback", "normalize"]
 
 
 @dataclass
@@ -87,8 +34,16 @@ class StaticResult:
 STAGES = ("syntax", "structure", "signature", "forbidden", "names")
 
 
-def check_static(code: str, site: CallSite, env_names: dict[str, str | None], env_star: bool) -> StaticResult:
-    """Every problem the code has that can be seen without running it."""
+def check_static(
+    code: str,
+    site: CallSite,
+    env_names: dict[str, str | None],
+    env_star: bool,
+    env_attributes: frozenset[str] | set[str] | list[str] = frozenset(),
+) -> StaticResult:
+    """Every problem the code has that can be seen without running it. `env_attributes`:
+    the env's own attribute and method names (envfolder.env_attributes), which the reward may
+    read but never assign."""
     warnings: list[str] = []
     try:
         tree = ast.parse(code, filename="reward.py")
@@ -102,7 +57,7 @@ def check_static(code: str, site: CallSite, env_names: dict[str, str | None], en
     fn = _structure(tree, problems)
     if fn is not None:
         _signature(fn, site, problems)
-    _forbidden(tree, problems)
+    problems += check_forbidden(tree, frozenset(env_attributes))
     if not any(p.stage == "syntax" for p in problems):
         _names(code, tree, env_names, env_star, problems, warnings)
     problems.sort(key=lambda p: (STAGES.index(p.stage), p.line or 0))
@@ -221,58 +176,6 @@ def _signature(fn: ast.FunctionDef, site: CallSite, problems: list[Problem]) -> 
             wrong = f"it passes {', '.join(k + '=' for k in unknown)} but yours has no such parameter"
     if wrong:
         problems.append(Problem("signature", f"`{REWARD_METHOD}` must be `{expected}:`: {call}, and {wrong}.", fn.lineno))
-
-
-def _forbidden(tree: ast.Module, problems: list[Problem]) -> None:
-    allowed = ", ".join(ALLOWED_MODULES)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.split(".")[0] not in ALLOWED_MODULES:
-                    problems.append(
-                        Problem("forbidden", f"`import {alias.name}` is not allowed; reward code may import only {allowed}.", node.lineno)
-                    )
-        elif isinstance(node, ast.ImportFrom):
-            mod = node.module or ""
-            if node.level or mod.split(".")[0] not in ALLOWED_MODULES:
-                problems.append(
-                    Problem("forbidden", f"`from {'.' * node.level}{mod} import ...` is not allowed; reward code may import only {allowed}.", node.lineno)
-                )
-            for alias in node.names:
-                if alias.name in FORBIDDEN_ATTRIBUTES or alias.name == "*":
-                    problems.append(Problem("forbidden", f"importing `{alias.name}` from {mod} is not allowed.", node.lineno))
-        elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
-            problems.append(
-                Problem("forbidden", f"`{node.id}` is not allowed in reward code (it {FORBIDDEN_NAMES[node.id]}).", node.lineno, node.col_offset)
-            )
-        elif isinstance(node, ast.Name) and node.id.startswith("__"):
-            problems.append(Problem("forbidden", f"the name `{node.id}` is not allowed (no dunder names).", node.lineno, node.col_offset))
-        elif isinstance(node, ast.Attribute):
-            if node.attr.startswith("__"):
-                problems.append(
-                    Problem("forbidden", f"attribute `.{node.attr}` is not allowed (no dunder attributes).", node.lineno, node.col_offset)
-                )
-            elif node.attr.startswith("_") and not (isinstance(node.value, ast.Name) and node.value.id == "self"):
-                # `random._os` is the os module: private attributes of anything but the env's
-                # own state are off limits.
-                problems.append(
-                    Problem("forbidden", f"attribute `.{node.attr}` is not allowed: private attributes may be used only on `self`.", node.lineno, node.col_offset)
-                )
-            elif node.attr in FORBIDDEN_ATTRIBUTES:
-                problems.append(
-                    Problem("forbidden", f"attribute `.{node.attr}` is not allowed: it reaches files, processes or interpreter internals.", node.lineno, node.col_offset)
-                )
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
-            name_arg = node.args[1] if len(node.args) > 1 else None
-            ok = isinstance(name_arg, ast.Constant) and isinstance(name_arg.value, str) and not name_arg.value.startswith("_")
-            if not ok:
-                problems.append(
-                    Problem("forbidden", "`getattr` needs a constant attribute name that does not start with `_`; write `obj.name` instead.", node.lineno, node.col_offset)
-                )
-        elif isinstance(node, ast.Global):
-            problems.append(
-                Problem("forbidden", f"`global {', '.join(node.names)}` is not allowed; keep state between steps on `self` (e.g. `self.prev_x`).", node.lineno)
-            )
 
 
 def _global_reads(code: str) -> set[str]:

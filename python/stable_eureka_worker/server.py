@@ -198,8 +198,8 @@ class Server:
 
     def describe_env(self, req_id: str, params: dict[str, Any]) -> Any:
         env, static = self._env_params(params)
-        static.pop("module_names", None)
-        static.pop("module_star_import", None)
+        for internal in ("module_names", "module_star_import", "env_attributes"):
+            static.pop(internal, None)
 
         def finish(result: dict[str, Any]) -> dict[str, Any]:
             if result.get("status") != "succeeded":
@@ -216,7 +216,7 @@ class Server:
             raise BadRequest("params.code (the reward's source) is required", path="code")
         env, static = self._env_params(params)
         site = CallSite.from_dict(static["call_site"])
-        checked = check_static(code, site, static["module_names"], static["module_star_import"])
+        checked = check_static(code, site, static["module_names"], static["module_star_import"], static["env_attributes"])
         base = {
             "passed": False,
             "stage": checked.stage,
@@ -236,6 +236,7 @@ class Server:
             return base
 
         def finish(result: dict[str, Any]) -> dict[str, Any]:
+            base["output"] = result.get("output")  # what the smoke run printed (jobs.OutputCapture)
             if result.get("status") == "succeeded":
                 base.update(passed=True, stage="ok", components=result["components"], smoke=result["smoke"])
                 base["warnings"] += result.get("warnings", [])
@@ -326,6 +327,14 @@ def _cuda_available() -> bool:
     return _cuda
 
 
+def _log_isolation() -> None:
+    """Say once what the operating system gives job processes (a network namespace, seccomp,
+    ...) and what it does not; the other layers go on either way."""
+    from .confine import describe_isolation
+
+    print(f"[stable-eureka worker] {describe_isolation()}", file=sys.stderr, flush=True)
+
+
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
@@ -349,6 +358,7 @@ def main() -> None:
     server = Server(executor, out)
     server.hello()
     threading.Thread(target=executor.warm_up, daemon=True, name="forkserver-warm-up").start()
+    threading.Thread(target=_log_isolation, daemon=True, name="isolation-probe").start()
     server.serve(sys.stdin)
     out.flush()
     os._exit(0)  # daemon threads and the forkserver must not hold the exit

@@ -17,6 +17,7 @@ from .binding import (
     CallWatch,
     JobFailure,
     RewardContractError,
+    RewardViolation,
     bind_reward,
     env_with_reward_source,
     load_env_module,
@@ -25,6 +26,7 @@ from .binding import (
     reward_traceback,
 )
 from .envfolder import find_env_file
+from .guard import GUARD
 from .jobs import JobContext
 
 DEFAULT_MAX_CALL_S = 10.0
@@ -51,8 +53,13 @@ class BoundEnv:
         if not isinstance(base, type):
             raise JobFailure("load_env", f"{self.env_dir} env.py has no class {self.class_name!r}")
         ctx.enter("bind_reward")
+        # Every layer is on unless a test switches one off to show what the others stop.
+        layers = {"audit_hook": True, "fitness_integrity": True, **(params.get("containment") or {})}
+        GUARD.install(audit=bool(layers["audit_hook"]))
         watch = CallWatch(float(params.get("max_call_s") or DEFAULT_MAX_CALL_S), ctx.abort)
-        self.cls = bind_reward(base, params["code"], reward_file, module, watch, self.component_names)
+        self.cls = bind_reward(
+            base, params["code"], reward_file, module, watch, self.component_names, guard=GUARD, integrity=bool(layers["fitness_integrity"])
+        )
 
     def make(self, render_mode: str | None = None) -> gym.Env:
         kwargs = dict(self.kwargs)
@@ -73,6 +80,9 @@ class BoundEnv:
         if isinstance(exc, JobFailure):
             return exc
         line = reward_line(exc, self.reward_file)
+        if isinstance(exc, RewardViolation):
+            cause = exc.__cause__
+            return JobFailure(phase, str(exc), reward_line(cause, self.reward_file) if cause else None, None)
         if isinstance(exc, RewardContractError):
             return JobFailure(phase, str(exc), return_line(self.code), None)
         if isinstance(exc, MemoryError):

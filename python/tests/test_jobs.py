@@ -54,6 +54,8 @@ GROWING_REWARD = (
 
 _ids = itertools.count()
 
+NO_OUTPUT = {"bytes": 0, "dropped": 0, "tail": "", "log": None}
+
 
 class Events:
     """Collects a job's events; lets a test wait for one."""
@@ -235,6 +237,18 @@ def test_warm_start_from_a_saved_model(
     assert any("could not warm-start" in w for w in third["warnings"])
 
 
+def test_a_timeout_names_the_last_output(executor: LocalProcessExecutor, cartpole_env: dict[str, Any]) -> None:
+    # Printed without a newline and never flushed by the job: still in the reason and the tail.
+    code = f"{SIG}\n    print('step one')\n    print('stuck in the loop', end='', flush=True)\n    while True:\n        pass\n"
+    _, future, _ = submit(executor, "smoke", smoke_params(cartpole_env, code), Limits(wall_s=1.5, memory_mb=2048))
+    result = future.result(timeout=30)
+    assert result["status"] == "timeout"
+    assert result["failure"]["reason"] == (
+        "exceeded the wall-time limit of 1.5 s; its last output: step one | stuck in the loop"
+    )
+    assert result["output"] == {"bytes": 26, "dropped": 0, "tail": "step one\nstuck in the loop", "log": None}
+
+
 def test_wall_time_limit(
     executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
 ) -> None:
@@ -256,6 +270,7 @@ def test_wall_time_limit(
             "line": None,
             "exit_code": None,
         },
+        "output": NO_OUTPUT,
     }
     assert 1.5 <= elapsed < 8.0
     assert not _alive(events.of("started")[0]["pid"])
@@ -341,6 +356,7 @@ def test_cancel_a_running_job(
             "line": None,
             "exit_code": None,
         },
+        "output": NO_OUTPUT,
     }
     assert not _alive(events.of("started")[0]["pid"])
     assert executor.cancel(job_id) is False  # already over
@@ -401,6 +417,7 @@ def test_cancel_a_queued_job(
             "line": None,
             "exit_code": None,
         },
+        "output": NO_OUTPUT,
     }
     assert "started" not in c_events.names()
     assert executor.cancel(b_id) is True
@@ -471,3 +488,37 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ")[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_output_capture_keeps_head_and_tail_within_the_cap(tmp_path: Path) -> None:
+    from stable_eureka_worker.joboutput import LOG_CAP, RESULT_TAIL, TAIL_KEEP, OutputCapture
+
+    log = tmp_path / "out" / "job_output.log"
+    cap = OutputCapture(log)
+    cap.feed(b"first line\n")
+    for _ in range(40):
+        cap.feed(b"y" * 100_000)
+    cap.feed("last: é\n".encode())
+    cap.close()
+    s = cap.summary()
+    data = log.read_bytes()
+    assert s["bytes"] == 11 + 4_000_000 + 9 and s["log"] == str(log)
+    assert len(data) <= LOG_CAP and data.startswith(b"first line\n") and data.endswith("last: é\n".encode())
+    start = data.index(b"\n[stable-eureka: ")
+    marker = data[start : data.index(b"]\n", start) + 2]
+    assert marker.startswith(f"\n[stable-eureka: {s['dropped']} bytes of output dropped here".encode())
+    assert s["dropped"] == s["bytes"] - (len(data) - len(marker)) > 0
+    assert s["tail"].endswith("last: é\n") and len(s["tail"].encode()) <= RESULT_TAIL
+    assert TAIL_KEEP < LOG_CAP
+
+    quiet = OutputCapture(tmp_path / "quiet" / "job_output.log")
+    quiet.close()
+    assert quiet.summary() == {"bytes": 0, "dropped": 0, "tail": "", "log": None}
+    assert not (tmp_path / "quiet").exists()
+
+    # No log: only the result's tail is kept; a cut through a character is not a U+FFFD.
+    bare = OutputCapture(None)
+    bare.feed(b"a" * 10 + "é".encode() * 5000 + b"!")  # 4096 from the end falls inside an é
+    bare.close()
+    assert bare.summary()["dropped"] == 10 + 10_000 + 1 - RESULT_TAIL
+    assert set(bare.summary()["tail"]) == {"é", "!"}

@@ -283,7 +283,7 @@ CASES = [
         Case(
             reward(RET, before="from numpy import load\n"),
             "forbidden",
-            [("forbidden", 1, "importing `load` from numpy is not allowed.")],
+            [("forbidden", 1, "`from numpy import load`: `numpy.load` reaches files, processes or memory and is not allowed.")],
         ),
         id="from-numpy-import-load",
     ),
@@ -336,7 +336,7 @@ CASES = [
                 (
                     "forbidden",
                     3,
-                    "`getattr` needs a constant attribute name that does not start with `_`; write `obj.name` instead.",
+                    "`getattr` needs a constant attribute name: write `getattr(obj, 'name')`.",
                 )
             ],
             n_problems=1,
@@ -347,7 +347,7 @@ CASES = [
         Case(
             reward("secret = getattr(self, '_np_random')", RET),
             "forbidden",
-            [("forbidden", 2, "`getattr` needs a constant attribute name that does not start with `_`")],
+            [("forbidden", 2, "`getattr` needs a public attribute name, not '_np_random'")],
         ),
         id="getattr-private-name",
     ),

@@ -579,3 +579,84 @@ def test_check_reward_star_args_call_site(worker: Worker, make_env_folder: Calla
     code = "def compute_reward(self, action, terminated):\n    return 1.0, {'alive': 1.0}\n"
     result = worker.call("check_reward", {"env": {"env_dir": str(env_dir)}, "code": code, "smoke": False})["result"]
     assert (result["passed"], result["stage"], result["errors"]) == (True, "ok", [])
+
+
+# --- what jobs print ---------------------------------------------------------------------
+
+CARTPOLE_SIG = "def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):"
+FAKE_REPLY = '{"type":"reply","id":"x","ok":true,"result":{}}'
+FAKE_HELLO = '{"type":"hello","protocol":1,"pid":1,"python":"0","versions":{},"cuda":false,"cpus":1,"max_jobs":1}'
+
+
+def test_a_flood_of_output_is_capped_and_the_worker_keeps_serving(
+    start_worker: Callable[[], Worker], cartpole_dir: Path, tmp_path: Path
+) -> None:
+    # 50 MB at the end of every episode: the job is never stalled by it, the log on disk stays
+    # under the cap, and neither the protocol nor the worker's stderr carries any of it.
+    code = f"{CARTPOLE_SIG}\n    if terminated:\n        print('x' * 50_000_000, flush=True)\n    return 1.0, {{'alive': 1.0}}\n"
+    w = start_worker()
+    assert w.next(60)["type"] == "hello"  # type: ignore[index]
+    out = tmp_path / "flood"
+    params = {"env": {"env_dir": str(cartpole_dir)}, "code": code, "rl": TINY_PPO, "out_dir": str(out), "total_timesteps": 256}
+    result = w.call("train", params, 180)["result"]
+    assert result["status"] == "succeeded", result
+    output = result["output"]
+    assert output["bytes"] >= 50_000_000 and output["dropped"] > 0
+    assert output["log"] == str(out / "job_output.log")
+    log = out / "job_output.log"
+    assert log.stat().st_size <= 1024 * 1024
+    assert b"bytes of output dropped here" in log.read_bytes()
+    assert len(output["tail"]) <= 4096 and output["tail"].strip("x\n") == ""
+    assert w.call("ping")["result"] == {"pong": True}
+    stderr = w.stderr()
+    assert len(stderr) < 64 * 1024 and "x" * 1000 not in stderr
+    assert f"printed {output['bytes']} bytes" in stderr
+    for line in w.raw:
+        assert len(line) < 64 * 1024
+        strict_json(line)
+
+
+def test_printed_protocol_lines_stay_output(worker: Worker, make_env_folder: Callable[..., Path]) -> None:
+    # The reward prints (flush=True), the env writes sys.stdout and sys.stderr directly: the
+    # client sees only the real messages, the fakes arrive as text in output.tail.
+    env_dir = make_env_folder(
+        {
+            "env_code/env.py": f"""
+                import sys
+                import numpy as np
+                import gymnasium as gym
+
+                class LoudEnv(gym.Env):
+                    observation_space = gym.spaces.Box(-1.0, 1.0, (1,), np.float32)
+                    action_space = gym.spaces.Discrete(2)
+
+                    def reset(self, seed=None, options=None):
+                        super().reset(seed=seed)
+                        sys.stdout.write({FAKE_HELLO!r} + "\\n")
+                        sys.stdout.flush()
+                        return np.zeros(1, np.float32), {{}}
+
+                    def step(self, action):
+                        sys.stderr.write('{{"type":"event","id":"x","event":"eval","data":{{}}}}\\n')
+                        reward, info = self.compute_reward(action, False)
+                        return np.zeros(1, np.float32), reward, False, False, info
+            """
+        }
+    )
+    code = (
+        "def compute_reward(self, action, terminated):\n"
+        f"    print({FAKE_REPLY!r}, flush=True)\n"
+        f"    print({FAKE_HELLO!r})\n"
+        "    return 1.0, {'alive': 1.0}\n"
+    )
+    before = len(worker.raw)
+    req_id = worker.request("check_reward", {"env": {"env_dir": str(env_dir)}, "code": code, "smoke": {"steps": 20}})
+    result = worker.reply(req_id, 60)["result"]
+    assert result["passed"] is True, result
+    tail = result["output"]["tail"]
+    assert FAKE_REPLY in tail and FAKE_HELLO in tail and '"id":"x","event":"eval"' in tail
+    assert worker.call("ping")["result"] == {"pong": True}
+    for line in worker.raw[before:]:
+        msg = strict_json(line)
+        assert msg["type"] in ("reply", "event") and msg["id"] != "x", line
+    assert FAKE_REPLY not in worker.stderr()

@@ -55,10 +55,61 @@ export interface WorkerOptions {
   python?: string;
   /** Jobs at once (default: one per core). */
   maxJobs?: number;
-  /** Every line the worker writes to stderr (logs, warnings, job prints). */
+  /**
+   * Every line the worker writes to stderr: logs, warnings, one notice per job that printed
+   * (what jobs print is in each result's `output`, never here).
+   */
   onStderr?: (line: string) => void;
   startTimeoutMs?: number;
+  /**
+   * Variables to set in the worker, on top of the few it inherits (see workerEnvironment):
+   * anything else in process.env, API keys included, never reaches it.
+   */
   env?: Record<string, string>;
+}
+
+/** Inherited by name: what Python, torch, SDL/MuJoCo rendering and the GPU need. */
+const INHERITED = new Set([
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'TZ',
+  'TMPDIR',
+  'PYTHONHASHSEED',
+  'SDL_VIDEODRIVER',
+  'SDL_AUDIODRIVER',
+  'MUJOCO_GL',
+  'PYOPENGL_PLATFORM',
+  'CUDA_VISIBLE_DEVICES',
+  'LD_LIBRARY_PATH',
+  'OPENBLAS_CORETYPE',
+  'OPENBLAS_L2_SIZE',
+  'STABLE_EUREKA_MAX_JOBS',
+]);
+/** Inherited by pattern: locale, NVIDIA container settings, BLAS/OpenMP thread counts. */
+const INHERITED_PATTERN = /^(LC_[A-Z_]+|NVIDIA_[A-Z0-9_]+|(OMP|MKL|OPENBLAS)_[A-Z_]*THREAD[A-Z_]*)$/;
+
+/**
+ * The worker's whole environment: an allow-list of the parent's variables, ours, then the
+ * caller's explicit ones. The worker runs LLM-written code; the LLM keys (OPENAI_API_KEY,
+ * OLLAMA_*, ...) and whatever else the parent holds (AWS_*, *_TOKEN) must not be readable there.
+ */
+export function workerEnvironment(
+  parent: NodeJS.ProcessEnv = process.env,
+  options: Pick<WorkerOptions, 'maxJobs' | 'env'> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parent)) {
+    if (value !== undefined && (INHERITED.has(name) || INHERITED_PATTERN.test(name))) env[name] = value;
+  }
+  return {
+    ...env,
+    PYTHONPATH: pythonPackageDir(), // ours only: a parent's PYTHONPATH could shadow torch or SB3
+    PYTHONUNBUFFERED: '1',
+    ...(options.maxJobs ? { STABLE_EUREKA_MAX_JOBS: String(options.maxJobs) } : {}),
+    ...options.env,
+  };
 }
 
 interface Pending {
@@ -96,12 +147,8 @@ export class PythonWorker {
   static async start(options: WorkerOptions = {}): Promise<PythonWorker> {
     const python = options.python ?? findPython();
     const proc = execa(python, ['-u', '-m', 'stable_eureka_worker'], {
-      env: {
-        PYTHONPATH: pythonPackageDir(),
-        PYTHONUNBUFFERED: '1',
-        ...(options.maxJobs ? { STABLE_EUREKA_MAX_JOBS: String(options.maxJobs) } : {}),
-        ...options.env,
-      },
+      env: workerEnvironment(process.env, options),
+      extendEnv: false,
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: 'pipe',

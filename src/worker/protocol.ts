@@ -126,6 +126,24 @@ export interface CheckResult {
     wall_s: number;
   } | null;
   failure?: JobFailure & { status: JobStatus };
+  /** What the smoke run printed; absent when there was no smoke run. */
+  output?: JobOutput;
+}
+
+/**
+ * What a job printed (its stdout and stderr, one pipe): never on the worker's stdout or, as
+ * is, its stderr. `log` is `<out_dir>/job_output.log` (at most 1 MiB: the start, a line
+ * saying how many bytes were dropped, the last 32 KiB) when the job has an out_dir and printed
+ * something, else null.
+ */
+export interface JobOutput {
+  /** Bytes printed in all. */
+  bytes: number;
+  /** Bytes kept neither in the log nor in `tail`. */
+  dropped: number;
+  /** The last ~4 KiB, decoded as UTF-8 (invalid bytes replaced). */
+  tail: string;
+  log: string | null;
 }
 
 export type JobStatus = 'succeeded' | 'failed' | 'timeout' | 'out_of_memory' | 'cancelled' | 'crashed';
@@ -180,11 +198,13 @@ export interface TrainSuccess {
   reward_file: string | null;
   env_copy_file: string | null;
   warnings: string[];
+  output: JobOutput;
 }
 
 export interface JobFailed {
   status: Exclude<JobStatus, 'succeeded'>;
   failure: JobFailure;
+  output: JobOutput;
 }
 
 export type TrainResult = TrainSuccess | JobFailed;
@@ -209,6 +229,7 @@ export interface EvaluateSuccess {
   components: Record<string, number>;
   gif: string | null;
   gif_frames: number;
+  output: JobOutput;
 }
 
 export type EvaluateResult = EvaluateSuccess | JobFailed;

@@ -1,0 +1,463 @@
+"""What reward code may reach: the allow-lists, and the static stage that enforces them.
+
+Reward code is treated as written by an adversary who knows Python's internals. Where the
+language allows it this module allows rather than forbids:
+- imports: `math`, `numpy`, `random` as whole packages, or public non-module names of them;
+- module attributes: chains such as `np.linalg.norm` are resolved on the real modules, and
+  every step must be a public function, type or constant, or one of a few submodules;
+- a module itself is only ever the base of an attribute (never stored, passed or returned);
+- reflective builtins only as direct calls, with constant public names;
+- `str.format` only on a literal whose fields name no attribute or index;
+- assignments only to the reward's own locals and to new attributes of `self`;
+- `self` is the env and nothing else: it is never rebound.
+Deny-lists remain for what no allow-list can express (method names reached through values
+whose type is unknown before run time). The job process enforces the same promises at run time
+(guard.py), so a gap here is not a way out.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import random
+import string
+import types
+from dataclasses import asdict, dataclass
+from typing import Any, Iterator
+
+import numpy
+
+from .envfolder import REWARD_METHOD
+
+ALLOWED_MODULES = ("math", "numpy", "random")
+_MODULE_OBJECTS: dict[str, types.ModuleType] = {"math": math, "numpy": numpy, "random": random}
+
+# numpy's submodules that are pure computation; every other submodule (lib, ctypeslib, rec,
+# char, testing, f2py, _core, ...) leads to files, C pointers or interpreter internals.
+ALLOWED_SUBMODULES = {"numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial", "numpy.lib.scimath"}
+
+# What reward code may call or name from builtins. Anything else (open, exec, __import__,
+# globals, ...) is absent at run time as well as rejected here.
+SAFE_BUILTINS = (
+    "abs all any bool callable chr complex dict divmod enumerate filter float frozenset getattr "
+    "hasattr int isinstance issubclass iter len list map max min next ord pow print range repr "
+    "reversed round set slice sorted str sum tuple type zip "
+    "ArithmeticError AssertionError AttributeError Exception FloatingPointError IndexError KeyError "
+    "LookupError NameError NotImplementedError OverflowError RuntimeError StopIteration TypeError "
+    "UnboundLocalError ValueError ZeroDivisionError"
+).split()
+
+# Builtins that hand out objects' internals: legal only as a direct call (`getattr(x, 'n')`).
+REFLECTIVE = {"getattr", "hasattr", "type", "isinstance", "issubclass"}
+
+FORBIDDEN_NAMES = {
+    "eval": "runs arbitrary code",
+    "exec": "runs arbitrary code",
+    "compile": "builds code at run time",
+    "open": "opens files",
+    "__import__": "imports modules at run time",
+    "globals": "reaches the module's globals",
+    "locals": "reaches interpreter frames",
+    "vars": "reaches objects' internals",
+    "dir": "lists objects' internals",
+    "setattr": "changes attributes by computed name",
+    "delattr": "deletes attributes by computed name",
+    "input": "reads from the terminal",
+    "breakpoint": "starts a debugger",
+    "exit": "ends the process",
+    "quit": "ends the process",
+    "help": "starts the interactive help",
+    "memoryview": "reaches raw memory",
+    "super": "reaches the env's base classes",
+    "object": "reaches every class through object",
+}
+
+# Attribute names that lead to files, processes, the network, C memory or interpreter
+# internals, whatever object they are read from (numpy's own file I/O included).
+FORBIDDEN_ATTRIBUTES = set(
+    (
+        "system popen spawnl spawnv spawnve fork forkpty execv execve execl execvp kill remove unlink "
+        "rmdir mkdir makedirs rename replace_file chmod chown chdir walk listdir scandir environ getenv "
+        "load loads save savez savez_compressed savetxt loadtxt genfromtxt fromfile fromregex tofile "
+        "dump dumps memmap open_memmap ctypeslib ctypes data_as DataSource f2py distutils as_strided "
+        "stride_tricks lib npyio os sys subprocess socket shutil pathlib builtins modules importlib "
+        "gi_frame gi_code gi_yieldfrom cr_frame cr_code cr_await ag_frame ag_code ag_await "
+        "f_globals f_locals f_back f_builtins f_code f_trace co_code tb_frame tb_next func_globals "
+        "format_map open mro"
+    ).split()
+)
+
+# numpy functions that read or write files or memory by address.
+NUMPY_FORBIDDEN = {
+    "load", "save", "savez", "savez_compressed", "savetxt", "loadtxt", "genfromtxt", "fromfile",
+    "fromregex", "memmap", "DataSource", "frompyfunc", "ctypeslib",
+}
+
+# Methods that change the object they are called on. Called on the env's own state (a chain
+# from `self` that the reward did not create) they would let an episode look better than it was.
+MUTATING_METHODS = {
+    "step", "reset", "close", "render", "seed", "fill", "put", "itemset", "resize", "setfield",
+    "setflags", "sort", "partition", "byteswap", "append", "extend", "insert", "pop", "remove",
+    "clear", "update", "setdefault", "popitem", "add", "discard", "compute_reward",
+}
+# Box2D's mutators, forbidden on any receiver: a body reached through a local is still the env's.
+PHYSICS_MUTATORS_PREFIXES = ("Apply", "Create", "Destroy", "Set", "Clear")
+PHYSICS_MUTATORS = {"Step"}
+# numpy functions whose first argument is written in place.
+IN_PLACE_FUNCTIONS = {"copyto", "put", "place", "putmask", "put_along_axis", "fill_diagonal", "shuffle"}
+
+
+@dataclass
+class Problem:
+    stage: str
+    message: str
+    line: int | None = None
+    col: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _p(message: str, node: ast.AST) -> Problem:
+    return Problem("forbidden", message, getattr(node, "lineno", None), getattr(node, "col_offset", None))
+
+
+def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _root(node: ast.AST) -> ast.AST:
+    """The innermost base of an attribute / subscript / call chain: `a` in `a.b[0].c()`."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call, ast.Starred)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node
+
+
+def _self_attr(node: ast.AST) -> str | None:
+    """`x` when node's chain starts with `self.x` (`self.x`, `self.x[0]`, `self.x.y`)."""
+    first: ast.AST | None = None
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        first = node
+        node = node.func if isinstance(node, ast.Call) else node.value
+    if isinstance(node, ast.Name) and node.id == "self" and isinstance(first, ast.Attribute):
+        return first.attr
+    return None
+
+
+class ForbiddenCheck:
+    """One pass over a reward's tree; `problems` holds every violation with its line."""
+
+    def __init__(self, tree: ast.Module, env_attributes: frozenset[str] = frozenset()) -> None:
+        self.tree = tree
+        self.env_attributes = env_attributes
+        self.parent = _parents(tree)
+        self.problems: list[Problem] = []
+        self.modules: dict[str, str] = {}  # local name -> module it binds
+        self.own = self._own_attributes()
+
+    def run(self) -> list[Problem]:
+        self._imports()
+        trusted = self._self_functions()
+        for node in ast.walk(self.tree):
+            self._node(node, trusted)
+        return self.problems
+
+    # --- what the reward binds ------------------------------------------------------------
+
+    def _own_attributes(self) -> set[str]:
+        """Attributes the reward creates on `self` (`self.prev_x = ...`): its own state."""
+        own = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                if isinstance(node.value, ast.Name) and node.value.id == "self":
+                    own.add(node.attr)
+        return own - self.env_attributes
+
+    def _imports(self) -> None:
+        allowed = ", ".join(ALLOWED_MODULES)
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    root = alias.name.split(".")[0]
+                    if root not in ALLOWED_MODULES:
+                        self.problems.append(_p(f"`import {alias.name}` is not allowed; reward code may import only {allowed}.", node))
+                    elif alias.name != root:
+                        self.problems.append(
+                            _p(f"`import {alias.name}` is not allowed: import the package (`import {root}`) and write `{alias.name}...` through it.", node)
+                        )
+                    else:
+                        self.modules[alias.asname or root] = root
+            elif isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                if node.level or not (mod in ALLOWED_MODULES or mod in ALLOWED_SUBMODULES):
+                    hint = f" (import {mod.split('.')[0]} and write `{mod}.name`)" if mod.split(".")[0] in ALLOWED_MODULES else ""
+                    self.problems.append(_p(f"`from {'.' * node.level}{mod} import ...` is not allowed; reward code may import only {allowed}{hint}.", node))
+                    continue
+                for alias in node.names:
+                    problem = self._member_problem(mod, alias.name)
+                    if problem:
+                        self.problems.append(_p(f"`from {mod} import {alias.name}`: {problem}", node))
+
+    def _member_problem(self, module: str, name: str) -> str | None:
+        """Why `module.name` may not be used, or None when it may."""
+        if name == "*":
+            return "star imports are not allowed; import the names you use."
+        if name.startswith("_"):
+            return f"private names of {module} are not allowed."
+        if name in FORBIDDEN_ATTRIBUTES or (module.startswith("numpy") and name in NUMPY_FORBIDDEN):
+            return f"`{module}.{name}` reaches files, processes or memory and is not allowed."
+        base = _MODULE_OBJECTS.get(module.split(".")[0])
+        obj: Any = base
+        for part in module.split(".")[1:] + [name]:
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                return f"`{module}` has no attribute `{name}`."
+        if isinstance(obj, types.ModuleType) and obj.__name__ not in ALLOWED_SUBMODULES:
+            return f"the module `{obj.__name__}` is not available to reward code; use numpy's public functions and np.linalg, np.random, np.fft."
+        return None
+
+    def _self_functions(self) -> set[ast.AST]:
+        """Functions whose `self` parameter is the env: compute_reward, and helpers whose first
+        parameter is `self` and that are only ever called as `helper(self, ...)`."""
+        candidates = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.FunctionDef):
+                params = node.args.posonlyargs + node.args.args
+                if params and params[0].arg == "self":
+                    candidates[node.name] = node
+        trusted = {n for name, n in candidates.items() if name == REWARD_METHOD}
+        for name, fn in candidates.items():
+            if name == REWARD_METHOD:
+                continue
+            uses = [n for n in ast.walk(self.tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+            ok = all(
+                isinstance(call := self.parent.get(u), ast.Call)
+                and call.func is u
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+                and call.args[0].id == "self"
+                for u in uses
+            )
+            if ok:
+                trusted.add(fn)
+            else:
+                self.problems.append(
+                    _p(f"helper `{name}` takes `self`, so it must always be called as `{name}(self, ...)` with the env itself.", fn)
+                )
+        return trusted
+
+    # --- every node ------------------------------------------------------------------------
+
+    def _node(self, node: ast.AST, trusted: set[ast.AST]) -> None:
+        if isinstance(node, (ast.ClassDef, ast.AsyncFunctionDef)) and isinstance(self.parent.get(node), ast.Module):
+            return  # the structure stage reports what stands at the top level
+        if isinstance(node, (ast.ClassDef, ast.AsyncFunctionDef, ast.Await, ast.Yield, ast.YieldFrom)):
+            what = {ast.ClassDef: "class definitions", ast.AsyncFunctionDef: "async functions", ast.Await: "await"}.get(type(node), "generators (yield)")
+            self.problems.append(_p(f"{what} are not allowed in reward code; write plain functions that return values.", node))
+        elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            self._function(node, trusted)
+        elif isinstance(node, ast.Name):
+            self._name(node)
+        elif isinstance(node, ast.Attribute):
+            self._attribute(node)
+        elif isinstance(node, ast.Call):
+            self._call(node)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            kind = "global" if isinstance(node, ast.Global) else "nonlocal"
+            self.problems.append(_p(f"`{kind} {', '.join(node.names)}` is not allowed; keep state between steps on `self` (e.g. `self.prev_x`).", node))
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for t in targets:
+                self._target(t)
+        elif isinstance(node, (ast.For, ast.comprehension, ast.withitem)):
+            target = node.optional_vars if isinstance(node, ast.withitem) else node.target
+            if target is not None:
+                self._target(target)
+        elif isinstance(node, ast.ExceptHandler) and node.name == "self":
+            self.problems.append(_p("`self` is the env: it cannot be rebound (`except ... as self`).", node))
+        elif isinstance(node, ast.alias) and (node.asname or node.name) == "self":
+            self.problems.append(_p("`self` is the env: it cannot be rebound by an import.", node))
+
+    def _function(self, fn: ast.FunctionDef | ast.Lambda, trusted: set[ast.AST]) -> None:
+        args = fn.args
+        every = args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
+        for i, a in enumerate(every):
+            if a.arg == "self" and not (i == 0 and fn in trusted):
+                self.problems.append(_p("`self` is the env: no other parameter may be called `self`.", fn))
+        if isinstance(fn, ast.FunctionDef) and fn.decorator_list:
+            self.problems.append(_p(f"decorators are not allowed (on `{fn.name}`).", fn))
+
+    def _name(self, node: ast.Name) -> None:
+        name = node.id
+        if name in FORBIDDEN_NAMES:
+            self.problems.append(_p(f"`{name}` is not allowed in reward code (it {FORBIDDEN_NAMES[name]}).", node))
+        elif name.startswith("__"):
+            self.problems.append(_p(f"the name `{name}` is not allowed (no dunder names).", node))
+        elif name == "self" and not isinstance(node.ctx, ast.Load):
+            self.problems.append(_p("`self` is the env: it cannot be rebound or deleted.", node))
+        elif name in REFLECTIVE:
+            call = self.parent.get(node)
+            if not (isinstance(call, ast.Call) and call.func is node):
+                self.problems.append(
+                    _p(f"`{name}` may only be called directly, as in `{name}(...)`: it cannot be stored, passed or aliased.", node)
+                )
+        elif name in self._module_names():
+            parent = self.parent.get(node)
+            if not isinstance(node.ctx, ast.Load):
+                self.problems.append(_p(f"`{name}` is a module: it cannot be rebound.", node))
+            elif not (isinstance(parent, ast.Attribute) and parent.value is node):
+                self.problems.append(
+                    _p(f"the module `{name}` may only be used as `{name}.something`: it cannot be stored, passed or returned.", node)
+                )
+
+    def _module_names(self) -> dict[str, str]:
+        names = {"math": "math", "np": "numpy", "numpy": "numpy", "random": "random"}
+        names.update(self.modules)
+        return names
+
+    def _attribute(self, node: ast.Attribute) -> None:
+        attr = node.attr
+        base = node.value
+        if attr.startswith("__"):
+            self.problems.append(_p(f"attribute `.{attr}` is not allowed (no dunder attributes).", node))
+        elif attr.startswith("_") and not (isinstance(base, ast.Name) and base.id == "self"):
+            # `random._os` is the os module: private attributes of anything but the env are off limits.
+            self.problems.append(_p(f"attribute `.{attr}` is not allowed: private attributes may be used only on `self`.", node))
+        elif attr in FORBIDDEN_ATTRIBUTES:
+            self.problems.append(_p(f"attribute `.{attr}` is not allowed: it reaches files, processes or interpreter internals.", node))
+        elif attr in ("format",):
+            self._format(node)
+        elif isinstance(base, ast.Name) and base.id in self._module_names():
+            problem = self._member_problem(self._module_names()[base.id], attr)
+            if problem:
+                self.problems.append(_p(problem, node))
+        elif isinstance(base, ast.Attribute) and isinstance(_root(base), ast.Name) and _root(base).id in self._module_names():
+            dotted = self._dotted(base)
+            if dotted:
+                problem = self._member_problem(dotted, attr)
+                if problem:
+                    self.problems.append(_p(problem, node))
+
+    def _dotted(self, node: ast.AST) -> str | None:
+        """`numpy.linalg` for `np.linalg` when every step is a module; None otherwise."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        module = self._module_names().get(node.id)
+        if module is None:
+            return None
+        obj: Any = _MODULE_OBJECTS[module]
+        for part in reversed(parts):
+            obj = getattr(obj, part, None)
+            if not isinstance(obj, types.ModuleType):
+                return None
+        return obj.__name__
+
+    def _format(self, node: ast.Attribute) -> None:
+        call = self.parent.get(node)
+        literal = node.value.value if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) else None
+        if literal is None or not (isinstance(call, ast.Call) and call.func is node):
+            self.problems.append(
+                _p("`.format` may only be called directly on a string literal (`'{:.2f}'.format(x)`); use an f-string.", node)
+            )
+            return
+        bad = _walking_field(literal)
+        if bad is not None:
+            self.problems.append(
+                _p(f"the format field `{{{bad}}}` reads attributes or items; format plain values (`'{{:.2f}}'.format(x)`) or use an f-string.", node)
+            )
+
+    def _call(self, node: ast.Call) -> None:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ("getattr", "hasattr"):
+            name = node.args[1] if len(node.args) > 1 else None
+            value = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
+            starred = any(isinstance(a, ast.Starred) for a in node.args) or node.keywords
+            if value is None or starred:
+                self.problems.append(_p(f"`{func.id}` needs a constant attribute name: write `{func.id}(obj, 'name')`.", node))
+            elif value.startswith("_"):
+                self.problems.append(_p(f"`{func.id}` needs a public attribute name, not {value!r}; write `obj.name` for the env's own private state.", node))
+            elif value in FORBIDDEN_ATTRIBUTES:
+                self.problems.append(_p(f"`{func.id}(..., {value!r})` is not allowed: it reaches files, processes or interpreter internals.", node))
+        elif isinstance(func, ast.Name) and func.id == "type" and len(node.args) != 1:
+            self.problems.append(_p("`type` may only be called with one argument (to read a value's type).", node))
+        for kw in node.keywords:
+            if kw.arg == "out" and _self_attr(kw.value) is not None and _self_attr(kw.value) not in self.own:
+                self.problems.append(_p(f"`out=self.{_self_attr(kw.value)}` writes into the env's state; write into a new array instead.", node))
+        if not isinstance(func, ast.Attribute):
+            return
+        method = func.attr
+        if method in PHYSICS_MUTATORS or (method.startswith(PHYSICS_MUTATORS_PREFIXES) and method[:1].isupper()):
+            self.problems.append(_p(f"`.{method}(...)` changes the simulation; reward code may only read the env.", node))
+            return
+        receiver = func.value
+        if isinstance(receiver, ast.Name) and receiver.id == "self":
+            owner, risky = method, method in MUTATING_METHODS or method.startswith("_")
+        else:
+            owner, risky = _self_attr(receiver), method in MUTATING_METHODS
+        if owner is not None and owner not in self.own and risky:
+            self.problems.append(
+                _p(f"`{ast.unparse(func)}(...)` changes the env's own state; reward code may only read the env (keep your own state in new attributes of `self`).", node)
+            )
+        if method in IN_PLACE_FUNCTIONS and isinstance(_root(func), ast.Name) and _root(func).id in self._module_names() and node.args:
+            target = _self_attr(node.args[0])
+            if target is not None and target not in self.own:
+                self.problems.append(_p(f"`{ast.unparse(func)}(self.{target}, ...)` writes into the env's state; reward code may only read the env.", node))
+
+    def _target(self, target: ast.AST) -> None:
+        """Assignment (and del) targets: locals, and attributes of `self` the reward owns."""
+        for t in _flatten(target):
+            if isinstance(t, ast.Name):
+                continue  # rebinding self or a module is reported by _name
+            attr = _self_attr(t)
+            if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+                if attr in self.env_attributes:
+                    self.problems.append(
+                        _p(f"`self.{attr}` is the env's own attribute: reward code may read it but not change it; keep your own state under a new name (e.g. `self.my_{attr}`).", t)
+                    )
+            elif attr is not None:
+                if attr not in self.own:
+                    self.problems.append(_p(f"assigning into `{ast.unparse(t)}` changes the env's state; reward code may only read the env.", t))
+            elif isinstance(t, ast.Subscript) and isinstance(_root(t), ast.Name):
+                root = _root(t).id
+                if root in self._module_names():
+                    self.problems.append(_p(f"assigning into `{ast.unparse(t)}` changes a module.", t))
+            else:
+                self.problems.append(
+                    _p(f"assigning to `{ast.unparse(t)}` is not allowed: reward code may assign only its own variables and new attributes of `self`.", t)
+                )
+
+
+def _flatten(target: ast.AST) -> Iterator[ast.AST]:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from _flatten(elt)
+    elif isinstance(target, ast.Starred):
+        yield from _flatten(target.value)
+    else:
+        yield target
+
+
+def _walking_field(literal: str) -> str | None:
+    """The first replacement field of a format string that reads an attribute or an item
+    (`{0.attr}`, `{x[key]}`), nested specs included; None when there is none."""
+    try:
+        fields = list(string.Formatter().parse(literal))
+    except ValueError:
+        return None  # not a valid format string: it raises at run time, harmlessly
+    for _text, name, spec, _conv in fields:
+        if name and ("." in name or "[" in name):
+            return name
+        if spec and "{" in spec:
+            inner = _walking_field(spec)
+            if inner is not None:
+                return inner
+    return None
+
+
+def check_forbidden(tree: ast.Module, env_attributes: frozenset[str] = frozenset()) -> list[Problem]:
+    return ForbiddenCheck(tree, env_attributes).run()
