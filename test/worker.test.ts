@@ -98,7 +98,7 @@ describe('check_reward: every bad input is a precise, explained failure', () => 
     ['undefined_name', 'names', /name `ALIVE_BONUS` is not defined/, 2],
     ['nan_reward', 'smoke', /component 'wobble' \(call \d+\) is nan/, 6],
     ['inf_component', 'smoke', /component 'blowup' \(call 1\) is inf/, 2],
-    ['non_dict_components', 'smoke', /must be a dict of named float components, got list/, 2],
+    ['non_dict_components', 'smoke', /must be a plain dict of named float components, got list/, 2],
     ['raises_at_step_1000', 'smoke', /compute_reward raised ValueError: step budget exceeded \(reward line 4\)/, 4],
     ['infinite_loop', 'smoke', /did not return within 2 s/, null],
     ['memory_bomb', 'smoke', /the smoke run ran out of memory \(reward line 2\)/, 2],

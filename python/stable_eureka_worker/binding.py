@@ -28,9 +28,8 @@ import numpy as np
 from .envfolder import REWARD_METHOD, find_env_file
 from .guard import GUARD, Guard
 from .integrity import EnvIntegrity, fixed_methods
-from .policy import ALLOWED_MODULES, SAFE_BUILTINS
+from .policy import ALLOWED_MODULES, RESERVED_COMPONENTS, SAFE_BUILTINS
 
-RESERVED_COMPONENTS = ("fitness_score",)
 
 
 class RewardContractError(Exception):
@@ -87,10 +86,18 @@ def reward_globals(env_module: types.ModuleType) -> dict[str, Any]:
     g.setdefault("numpy", np)
     g.setdefault("random", PUBLIC_RANDOM)
     safe = {name: getattr(builtins, name) for name in SAFE_BUILTINS}
+    safe["type"] = _type_of
     safe["__import__"] = _guarded_import
     g["__builtins__"] = safe
     g["__name__"] = "reward"
     return g
+
+
+def _type_of(obj: Any, *class_parts: Any) -> type:
+    """`type(x)` for reward code; the three-argument form would create a class at run time."""
+    if class_parts:
+        raise TypeError("type() with three arguments creates a class; reward code may only read a value's type")
+    return type(obj)
 
 
 def _public_view(module: types.ModuleType) -> types.ModuleType:
@@ -164,15 +171,15 @@ def validate_result(result: Any, call: int) -> tuple[float, dict[str, float]]:
             f"compute_reward must return (total_reward, components_dict); on call {call} it returned {got}"
         )
     total, comps = result
-    if not isinstance(comps, dict):
+    if type(comps) is not dict:
         raise RewardContractError(
-            f"the second value returned by compute_reward must be a dict of named float components, "
+            f"the second value returned by compute_reward must be a plain dict of named float components, "
             f"got {type(comps).__name__} on call {call}"
         )
     out: dict[str, float] = {}
     for k, v in comps.items():
-        if not isinstance(k, str):
-            raise RewardContractError(f"component names must be strings, got {k!r} on call {call}")
+        if type(k) is not str:
+            raise RewardContractError(f"component names must be plain strings, got a {type(k).__name__} on call {call}")
         if k in RESERVED_COMPONENTS:
             raise RewardContractError(f"the component name {k!r} is reserved for the ground truth; rename it")
         out[k] = _as_float(v, f"component {k!r} (call {call})")
@@ -222,6 +229,7 @@ def bind_reward(
     enter = guard.enter if guard is not None else _nothing
     leave = guard.leave if guard is not None else _nothing
     check: EnvIntegrity | None = None
+    last_returned: list[dict[str, Any] | None] = [None]
 
     def record_names(comps: dict[str, float]) -> None:
         for k in comps:
@@ -236,6 +244,11 @@ def bind_reward(
         # validate_result, which converts numpy values or explains what is wrong.
         # `x - x == 0.0` is false exactly for nan and inf.
         result = fn(self, *args, **kwargs)
+        returned = last_returned[0]
+        if returned is not None and "fitness_score" in returned:
+            # env.py added the fitness to a copy; writing it into the dict returned last time
+            # changes nothing, but it is an attempt all the same
+            GUARD.record("wrote `fitness_score` into a component dict it had returned; the ground truth is the env's")
         if type(result) is tuple and len(result) == 2:
             total, comps = result
             if type(total) is float and total - total == 0.0 and type(comps) is dict and "fitness_score" not in comps:
@@ -245,6 +258,7 @@ def bind_reward(
                 else:
                     if not comps.keys() <= seen:
                         record_names(comps)
+                    last_returned[0] = comps
                     # a copy: the reward keeps no handle on the info dict the fitness goes into
                     return total, comps.copy()
         total, comps = validate_result(result, watch.calls)

@@ -96,6 +96,20 @@ _DENY: tuple[tuple[str, int], ...] = (
 )
 
 
+# What a job process keeps of its environment: locale, paths, rendering and thread settings.
+# Everything else (keys, tokens, HOME, the caller's own variables) is gone before env or
+# reward code is loaded, whoever started the worker and with whatever environment.
+KEEP_ENV = ("PATH", "LANG", "TZ", "TMPDIR", "PYTHONHASHSEED", "MUJOCO_GL", "PYOPENGL_PLATFORM", "CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH")
+KEEP_ENV_PREFIXES = ("LC_", "SDL_", "NVIDIA_", "OMP_", "MKL_", "OPENBLAS_")
+
+
+def clean_environment() -> None:
+    """Drop every environment variable a job does not need (os.environ and the C environ)."""
+    for key in list(os.environ):
+        if key not in KEEP_ENV and not key.startswith(KEEP_ENV_PREFIXES):
+            del os.environ[key]
+
+
 def confine_job(
     *,
     network: bool = True,

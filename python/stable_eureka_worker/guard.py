@@ -103,6 +103,7 @@ class Guard:
         if audit:
             sys.addaudithook(self._hook)
         _guard_modules(self)
+        _guard_raw_memory()
         # Printing a warning reads the source line from disk (an `open` while reward code
         # runs); show warnings without it.
         warnings.showwarning = _show_warning
@@ -176,6 +177,26 @@ def _guard_modules(guard: Guard) -> None:
                 module.__class__ = GuardedModule
             except TypeError:  # pragma: no cover - a module with an incompatible layout
                 pass
+
+
+def _guard_raw_memory() -> None:
+    """`as_strided` makes arrays over any memory, no audit event raised: refused while reward
+    code runs (its callers in numpy, e.g. sliding_window_view, with it)."""
+    import numpy.lib.stride_tricks as tricks
+
+    original = tricks.as_strided
+
+    def as_strided(*args: Any, **kwargs: Any) -> Any:
+        if GUARD.active():
+            reason = "tried to view raw memory with as_strided"
+            GUARD.record(reason)
+            raise RewardBlocked(f"blocked: {reason}")
+        return original(*args, **kwargs)
+
+    tricks.as_strided = as_strided
+    import numpy.lib._stride_tricks_impl as impl
+
+    impl.as_strided = as_strided
 
 
 def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: str | None = None) -> None:

@@ -31,7 +31,7 @@ from typing import Any, Callable, Protocol
 import psutil
 
 # Imported here, in the forkserver: pyseccomp looks up its libraries (a subprocess) on import.
-from .confine import confine_job
+from .confine import clean_environment, confine_job
 from .joboutput import READ_CHUNK, OutputCapture, grow_pipe, no_output, output_log, redirect_output
 
 EventSink = Callable[[str, dict[str, Any]], None]
@@ -354,6 +354,7 @@ def child_main(task: str, params: dict[str, Any], conn: Any, limits: Limits, out
         _limit_address_space(limits.memory_mb)
     # After the limits above (the seccomp filter refuses setrlimit), before any env or reward
     # code is loaded. A test may switch it off to show what the other layers stop alone.
+    clean_environment()
     if (params.get("containment") or {}).get("os_isolation", True):
         confine_job()
     from . import tasks

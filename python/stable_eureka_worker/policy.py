@@ -30,6 +30,7 @@ import numpy
 from .envfolder import REWARD_METHOD
 
 ALLOWED_MODULES = ("math", "numpy", "random")
+RESERVED_COMPONENTS = ("fitness_score",)
 _MODULE_OBJECTS: dict[str, types.ModuleType] = {"math": math, "numpy": numpy, "random": random}
 
 # numpy's submodules that are pure computation; every other submodule (lib, ctypeslib, rec,
@@ -259,6 +260,8 @@ class ForbiddenCheck:
             self._function(node, trusted)
         elif isinstance(node, ast.Name):
             self._name(node)
+        elif isinstance(node, ast.Constant) and node.value in RESERVED_COMPONENTS:
+            self.problems.append(_p(f"{node.value!r} is the env's ground truth, added by the env: a reward may not name it.", node))
         elif isinstance(node, ast.Attribute):
             self._attribute(node)
         elif isinstance(node, ast.Call):

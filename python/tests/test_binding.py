@@ -201,13 +201,13 @@ def test_validate_result_accepts(result: Any, expected: tuple[float, dict[str, f
         ((1.0, {"a": np.zeros((2, 2))}), "component 'a' (call 7) must be a float, got ndarray of shape (2, 2)"),
         (
             (1.0, [1.0, 0.0]),
-            "the second value returned by compute_reward must be a dict of named float components, got list on call 7",
+            "the second value returned by compute_reward must be a plain dict of named float components, got list on call 7",
         ),
         (
             (1.0, {"fitness_score": 1.0}),
             "the component name 'fitness_score' is reserved for the ground truth; rename it",
         ),
-        ((1.0, {1: 1.0}), "component names must be strings, got 1 on call 7"),
+        ((1.0, {1: 1.0}), "component names must be plain strings, got a int on call 7"),
         (1.0, "compute_reward must return (total_reward, components_dict); on call 7 it returned a float"),
         (
             (1.0, {}, 2.0),
