@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmarks of the worker, each ratio taken within one run on this machine.
-//   node bench/run.mjs overhead|latency|parallel|solve [names...]
+//   node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration [names...]
 // Results print as Markdown rows; bench/RESULTS.md records them with the command.
 import { execa } from 'execa';
 import fs from 'node:fs';
@@ -44,15 +44,16 @@ async function plain(loaded, timesteps) {
 async function overhead(names = ["cartpole", "lunar_lander"], repeats = 5) {
   const worker = await api.PythonWorker.start({ maxJobs: 1 });
   const steps = { cartpole: 50_000, lunar_lander: 65_536 };
-  console.log('| env | steps | plain SB3 steps/s | ours steps/s | ours/plain time ratio |');
-  console.log('|---|---|---|---|---|');
+  // The median ratio, the spread of the ratios of interleaved pairs (drift in machine load
+  // hits both sides of a pair alike), and the extra time per env step in microseconds.
+  console.log('| env | steps | plain SB3 steps/s | ours steps/s | ours/plain time ratio | pair ratios min-max | extra us per step |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const name of names) {
     const loaded = load(name);
     const n = steps[name] ?? 50_000;
     const a = [];
     const b = [];
     for (let i = 0; i < repeats; i++) {
-      // interleaved so that drift in machine load hits both sides alike
       const p = await plain(loaded, n);
       const o = await ours(worker, loaded, n);
       // ours: training time alone (the job also reports its one evaluation episode apart)
@@ -62,7 +63,47 @@ async function overhead(names = ["cartpole", "lunar_lander"], repeats = 5) {
     }
     const pm = median(a);
     const om = median(b);
-    console.log(`| ${name} | ${n} | ${pm.toFixed(0)} | ${om.toFixed(0)} | ${(pm / om).toFixed(3)} |`);
+    const pairs = a.map((p, i) => p / b[i]);
+    const extra = 1e6 / om - 1e6 / pm;
+    console.log(
+      `| ${name} | ${n} | ${pm.toFixed(0)} | ${om.toFixed(0)} | ${(pm / om).toFixed(3)} | ${Math.min(...pairs).toFixed(3)}-${Math.max(...pairs).toFixed(3)} | ${extra.toFixed(1)} |`,
+    );
+  }
+  await worker.shutdown();
+}
+
+/**
+ * What each containment layer costs: plain SB3 against ours with every layer on, with none,
+ * and with each one off alone, interleaved in one run (medians of `repeats`).
+ */
+async function layers(names = ['cartpole', 'lunar_lander'], repeats = 3) {
+  const worker = await api.PythonWorker.start({ maxJobs: 1 });
+  const steps = { cartpole: 50_000, lunar_lander: 65_536 };
+  const off = (...names) => Object.fromEntries(['audit_hook', 'fitness_integrity', 'os_isolation'].map((n) => [n, !names.includes(n)]));
+  const variants = {
+    'all layers': off(),
+    'no audit hook': off('audit_hook'),
+    'no fitness integrity': off('fitness_integrity'),
+    'no OS isolation': off('os_isolation'),
+    'no layer': off('audit_hook', 'fitness_integrity', 'os_isolation'),
+  };
+  console.log(`| env | plain SB3 steps/s | ${Object.keys(variants).map((v) => `${v}: steps/s (ratio)`).join(' | ')} |`);
+  console.log(`|---|---|${Object.keys(variants).map(() => '---').join('|')}|`);
+  for (const name of names) {
+    const loaded = load(name);
+    const n = steps[name] ?? 50_000;
+    const plainRuns = [];
+    const ourRuns = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
+    for (let i = 0; i < repeats; i++) {
+      plainRuns.push((await plain(loaded, n)).steps_per_s);
+      for (const [v, containment] of Object.entries(variants)) {
+        ourRuns[v].push((await ours(worker, loaded, n, { containment })).train_steps_per_s);
+      }
+      log(`${name} run ${i + 1}: plain ${plainRuns.at(-1).toFixed(0)}, ${Object.entries(ourRuns).map(([v, r]) => `${v} ${r.at(-1).toFixed(0)}`).join(', ')}`);
+    }
+    const pm = median(plainRuns);
+    const cells = Object.values(ourRuns).map((r) => `${median(r).toFixed(0)} (${(pm / median(r)).toFixed(3)})`);
+    console.log(`| ${name} | ${pm.toFixed(0)} | ${cells.join(' | ')} |`);
   }
   await worker.shutdown();
 }
@@ -199,7 +240,7 @@ async function iteration(k = 4, timesteps = 20_000, repeats = 2) {
 }
 
 const [what, ...rest] = process.argv.slice(2);
-const jobs = { iteration: () => iteration(), local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
+const jobs = { iteration: () => iteration(), local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), layers: () => layers(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
 if (!jobs[what]) {
   log(`usage: node bench/run.mjs ${Object.keys(jobs).join('|')} [names...]`);
   process.exit(2);

@@ -26,9 +26,9 @@ from typing import Any, Callable
 import numpy as np
 
 from .envfolder import REWARD_METHOD, find_env_file
-from .guard import GUARD, Guard
-from .integrity import EnvIntegrity, fixed_methods
-from .policy import ALLOWED_MODULES, RESERVED_COMPONENTS, SAFE_BUILTINS
+from .guard import GUARD, Guard, GuardedModule
+from .integrity import EnvIntegrity, fixed_methods, register
+from .policy import ALLOWED_MODULES, ALLOWED_SUBMODULES, RESERVED_COMPONENTS, SAFE_BUILTINS
 
 
 
@@ -78,13 +78,15 @@ def reward_globals(env_module: types.ModuleType) -> dict[str, Any]:
     for k, v in vars(env_module).items():
         if k.startswith("__"):
             continue
-        if isinstance(v, types.ModuleType) and v.__name__.split(".")[0] not in ALLOWED_MODULES:
+        if isinstance(v, types.ModuleType):
+            if v.__name__ in ALLOWED_MODULES or v.__name__ in ALLOWED_SUBMODULES:
+                g[k] = module_view(v)
             continue
         g[k] = v
-    g.setdefault("math", math)
-    g.setdefault("np", np)
-    g.setdefault("numpy", np)
-    g.setdefault("random", PUBLIC_RANDOM)
+    g.setdefault("math", module_view(math))
+    g.setdefault("np", module_view(np))
+    g.setdefault("numpy", module_view(np))
+    g.setdefault("random", module_view(random))
     safe = {name: getattr(builtins, name) for name in SAFE_BUILTINS}
     safe["type"] = _type_of
     safe["__import__"] = _guarded_import
@@ -100,24 +102,48 @@ def _type_of(obj: Any, *class_parts: Any) -> type:
     return type(obj)
 
 
-def _public_view(module: types.ModuleType) -> types.ModuleType:
-    """The module's public names only: `random._os` is the os module."""
-    view = types.ModuleType(module.__name__)
-    view.__dict__.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
+_VIEWS: dict[str, GuardedModule] = {}
+
+
+def module_view(module: types.ModuleType) -> GuardedModule:
+    """What reward code gets for `math`, `numpy`, `random` and numpy's allowed submodules: a
+    module of their public names (`random._os` is the os module; `np._core` leads to C
+    internals), whose other submodules are absent and whose attributes reward code cannot set.
+    Writing to a view could not reach the env anyway: the env's code sees the real modules,
+    which stay plain (a guarded module class would slow every `np.x` lookup in the process)."""
+    view = _VIEWS.get(module.__name__)
+    if view is not None:
+        return view
+    if not _VIEWS:  # numpy loads some of them lazily: present them all from the start
+        import importlib
+
+        for name in sorted(ALLOWED_SUBMODULES):
+            importlib.import_module(name)
+    view = _VIEWS[module.__name__] = GuardedModule(module.__name__, getattr(module, "__doc__", None))
+    public: dict[str, Any] = {}
+    for k, v in vars(module).items():
+        if k.startswith("_"):
+            continue
+        if isinstance(v, types.ModuleType):
+            if v.__name__ in ALLOWED_SUBMODULES and v is not module:
+                public[k] = module_view(v)
+            continue
+        public[k] = v
+    view.__dict__.update(public)
     return view
 
 
-PUBLIC_RANDOM = _public_view(random)
-
-
 def _guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
-    if level or name.split(".")[0] not in ALLOWED_MODULES:
+    import importlib
+
+    root = name.split(".")[0]
+    leaf_ok = name in ALLOWED_MODULES or name in ALLOWED_SUBMODULES
+    if level or root not in ALLOWED_MODULES or (fromlist and not leaf_ok):
         if GUARD.active():
             GUARD.record(f"tried to import {name}; reward code may import only {', '.join(ALLOWED_MODULES)}")
         raise ImportError(f"reward code may import only {', '.join(ALLOWED_MODULES)}, not {name}")
-    if name == "random":
-        return PUBLIC_RANDOM
-    return __import__(name, globals, locals, fromlist, level)
+    # `import numpy.linalg` binds numpy; `from numpy.linalg import norm` needs numpy.linalg
+    return module_view(importlib.import_module(name if fromlist else root))
 
 
 class CallWatch:
@@ -270,12 +296,23 @@ def bind_reward(
         watch.entered = monotonic()
         broken = None
         if check is not None:
-            view, values, arrays = check.before(self)
+            view = check.view(self)
+            view.count += 1
+            full = view.count % view.every == 0
+            if full:
+                values, arrays = check.before(view)
+            else:
+                size = len(view.dict)
+                if size != view.size:  # the env added attributes since: they are the env's
+                    view.refresh()
         enter()
         try:
             out = call(self, args, kwargs)
             if check is not None:
-                broken = check.after(self, view, values, arrays)
+                if full:
+                    broken = check.after(self, view, values, arrays)
+                elif len(view.dict) != size:
+                    broken = check.grew(self, view)
         except Exception as e:
             if guard is not None and guard.violation:
                 raise RewardViolation(f"blocked: compute_reward {guard.violation}") from e
@@ -294,7 +331,7 @@ def bind_reward(
         attrs.update(fixed_methods(env_class))
     cls = type(env_class.__name__, (env_class,), attrs)
     if integrity:
-        check = EnvIntegrity(cls)
+        check = register(cls)
     return cls
 
 

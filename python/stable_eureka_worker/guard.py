@@ -21,9 +21,10 @@ Two layers, both active only while reward code runs (the reward module's executi
     sys.addaudithook              a second hook
   A refused event raises in the reward and is recorded: catching the exception does not help,
   the sample fails with the first violation's sentence.
-- module attributes: every module's class is swapped for one that refuses `setattr` and
-  `delattr` while reward code runs (`np.clip = ...`, `math.cos = ...`): plain attribute sets
-  on modules raise no audit event.
+- module attributes: reward code's `math`, `numpy` and `random` are views of their public
+  names (binding.module_view) of class GuardedModule, which refuses `setattr` and `delattr`
+  while reward code runs (`np.clip = ...`, `math.cos = ...`): plain attribute sets on modules
+  raise no audit event, and the env's code sees the real modules anyway.
 Fitness integrity (the env's state and class around each call) lives in integrity.py.
 """
 
@@ -102,7 +103,6 @@ class Guard:
         self.audit = audit
         if audit:
             sys.addaudithook(self._hook)
-        _guard_modules(self)
         _guard_raw_memory()
         # Printing a warning reads the source line from disk (an `open` while reward code
         # runs); show warnings without it.
@@ -152,8 +152,12 @@ class Guard:
 GUARD = Guard()
 
 
+# Submodules and functions of the real modules that reward code's views leave out on purpose.
+_UNREACHABLE = frozenset("lib ctypeslib core testing f2py distutils char rec ma typing strings exceptions dtypes os sys".split())
+
+
 class GuardedModule(types.ModuleType):
-    """A module whose attributes reward code cannot set or delete."""
+    """A module whose attributes reward code cannot set or delete (reward code's module views)."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if GUARD.active():
@@ -162,21 +166,18 @@ class GuardedModule(types.ModuleType):
             raise RewardBlocked(f"blocked: {reason}")
         super().__setattr__(name, value)
 
+    def __getattr__(self, name: str) -> Any:
+        # Only names the view lacks get here: private names, other submodules, typos.
+        if GUARD.active() and (name.startswith("_") or name in _UNREACHABLE):
+            GUARD.record(f"tried to reach `{self.__name__}.{name}`, which reward code may not use")
+        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r} (reward code sees only its public functions)")
+
     def __delattr__(self, name: str) -> None:
         if GUARD.active():
             reason = f"tried to delete the module attribute `{self.__name__}.{name}`"
             GUARD.record(reason)
             raise RewardBlocked(f"blocked: {reason}")
         super().__delattr__(name)
-
-
-def _guard_modules(guard: Guard) -> None:
-    for module in list(sys.modules.values()):
-        if type(module) is types.ModuleType:
-            try:
-                module.__class__ = GuardedModule
-            except TypeError:  # pragma: no cover - a module with an incompatible layout
-                pass
 
 
 def _guard_raw_memory() -> None:

@@ -27,6 +27,7 @@ from .binding import (
 )
 from .envfolder import find_env_file
 from .guard import GUARD
+from .integrity import integrity_of
 from .jobs import JobContext
 
 DEFAULT_MAX_CALL_S = 10.0
@@ -71,6 +72,18 @@ class BoundEnv:
                 env.render_mode = render_mode
         else:
             env = self.cls(**kwargs)
+        return self._limited(env)
+
+    def make_training(self) -> gym.Env:
+        """An env for training: its episodes score nothing, so its reward calls are compared
+        with the env only every few calls (integrity.py); evaluation envs, every call."""
+        env = self.cls(**self.kwargs)
+        check = integrity_of(self.cls)
+        if check is not None:
+            check.sample(env)
+        return self._limited(env)
+
+    def _limited(self, env: gym.Env) -> gym.Env:
         if self.max_episode_steps:
             env = gym.wrappers.TimeLimit(env, max_episode_steps=int(self.max_episode_steps))
         return env
@@ -128,6 +141,9 @@ class GymEnv:
         if self.max_episode_steps:  # otherwise gym.make applies the registered limit
             kwargs["max_episode_steps"] = int(self.max_episode_steps)
         return FitnessIsReward(gym.make(self.gym_id, **kwargs))
+
+    def make_training(self) -> gym.Env:
+        return self.make()
 
     def failure(self, exc: BaseException, phase: str) -> JobFailure:
         if isinstance(exc, JobFailure):
@@ -257,7 +273,7 @@ def train(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     if training.get("is_atari"):
         warnings.append("is_atari: Atari preprocessing is not applied (the env folder's own wrappers are used).")
     try:
-        venv = sb3.make_vec_env(bound.make, n_envs, stack)
+        venv = sb3.make_vec_env(bound.make_training, n_envs, stack)
     except Exception as e:
         raise bound.failure(e, "build_model") from None
     tb_dir = out / "tensorboard"

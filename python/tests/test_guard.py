@@ -60,7 +60,7 @@ AUDIT_CASES = [
     ("open-through-np-save", f"np.save('{MARKER}', np.zeros(2))\nreturn 0.0, {{}}", "tried to open the file"),
     ("savetxt", f"np.savetxt('{MARKER}', np.zeros(2))\nreturn 0.0, {{}}", "tried to open the file"),
     ("np-load", "np.load('/etc/hostname')\nreturn 0.0, {}", "tried to open the file"),
-    ("import-through-loader", "np.ctypeslib.__loader__.load_module('os')\nreturn 0.0, {}", "tried to"),
+    ("import-through-real-builtins", "b = np.vectorize.__init__.__globals__['__builtins__']\nb['__import__']('sqlite3')\nreturn 0.0, {}", "tried to import"),
     ("generator-frame", "g = (x for x in [1])\nf = g.gi_frame\nreturn 0.0, {}", "gi_frame"),
     ("traceback-frame", "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    f = e.__traceback__.tb_frame.f_back\nreturn 0.0, {}", "tb_frame"),
     ("code-object", "c = (lambda: 0).__code__\nreturn 0.0, {}", "__code__"),
@@ -72,8 +72,8 @@ AUDIT_CASES = [
     ("swallowed", f"try:\n    np.save('{MARKER}', np.zeros(2))\nexcept Exception:\n    pass\nreturn 0.0, {{}}", "tried to open the file"),
     (
         "ctypes",
-        "import numpy\nct = numpy.ctypeslib.ctypes\nct.CDLL(None).system(b'true')\nreturn 0.0, {}",
-        "ctypes",
+        "real = np.vectorize.__init__.__globals__['np']\nct = real.ctypeslib.ctypes\nct.CDLL(None).system(b'true')\nreturn 0.0, {}",
+        "tried to",
     ),
 ]
 
