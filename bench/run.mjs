@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmarks of the worker, each ratio taken within one run on this machine.
-//   node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration [names...]
+//   [BENCH_REPEATS=n] node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration [names...]
 // Results print as Markdown rows; bench/RESULTS.md records them with the command.
 import { execa } from 'execa';
 import fs from 'node:fs';
@@ -16,6 +16,8 @@ const { python } = JSON.parse(fs.readFileSync(path.join(root, '.stable-eureka', 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'se-bench-'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (s) => process.stderr.write(s + '\n');
+// BENCH_REPEATS=9: more interleaved pairs, a median that moves less between runs
+const REPEATS = process.env.BENCH_REPEATS ? Number(process.env.BENCH_REPEATS) : undefined;
 
 function load(name) {
   return api.loadConfig(path.join(root, 'configs', `${name}.yml`), { cwd: root });
@@ -41,7 +43,7 @@ async function plain(loaded, timesteps) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-async function overhead(names = ["cartpole", "lunar_lander"], repeats = 5) {
+async function overhead(names = ["cartpole", "lunar_lander"], repeats = REPEATS ?? 5) {
   const worker = await api.PythonWorker.start({ maxJobs: 1 });
   const steps = { cartpole: 50_000, lunar_lander: 65_536 };
   // The median ratio, the spread of the ratios of interleaved pairs (drift in machine load
@@ -76,7 +78,7 @@ async function overhead(names = ["cartpole", "lunar_lander"], repeats = 5) {
  * What each containment layer costs: plain SB3 against ours with every layer on, with none,
  * and with each one off alone, interleaved in one run (medians of `repeats`).
  */
-async function layers(names = ['cartpole', 'lunar_lander'], repeats = 3) {
+async function layers(names = ['cartpole', 'lunar_lander'], repeats = REPEATS ?? 3) {
   const worker = await api.PythonWorker.start({ maxJobs: 1 });
   const steps = { cartpole: 50_000, lunar_lander: 65_536 };
   const off = (...names) => Object.fromEntries(['audit_hook', 'fitness_integrity', 'os_isolation'].map((n) => [n, !names.includes(n)]));

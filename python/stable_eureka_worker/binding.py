@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .envfolder import REWARD_METHOD, find_env_file
-from .guard import GUARD, Guard, GuardedModule
+from .guard import GUARD, UNREACHABLE_NUMPY, Guard, GuardedModule, Unreachable
 from .integrity import EnvIntegrity, fixed_methods, register
 from .policy import ALLOWED_MODULES, ALLOWED_SUBMODULES, RESERVED_COMPONENTS, SAFE_BUILTINS
 
@@ -129,6 +129,8 @@ def module_view(module: types.ModuleType) -> GuardedModule:
                 public[k] = module_view(v)
             continue
         public[k] = v
+    if module.__name__ == "numpy":
+        public.update({name: Unreachable(f"numpy.{name}") for name in UNREACHABLE_NUMPY})
     view.__dict__.update(public)
     return view
 

@@ -152,12 +152,33 @@ class Guard:
 GUARD = Guard()
 
 
-# Submodules and functions of the real modules that reward code's views leave out on purpose.
-_UNREACHABLE = frozenset("lib ctypeslib core testing f2py distutils char rec ma typing strings exceptions dtypes os sys".split())
+# numpy's submodules that reward code's view leaves out on purpose: each is an `Unreachable`
+# there, so that using one is recorded (a plain AttributeError could be caught unseen).
+UNREACHABLE_NUMPY = ("lib", "ctypeslib", "core", "testing", "f2py", "distutils", "char", "rec", "ma", "typing", "strings", "exceptions", "dtypes")
+
+
+class Unreachable:
+    """Stands in a module view for a submodule reward code may not use."""
+
+    def __init__(self, dotted: str) -> None:
+        self._dotted = dotted
+
+    def _refuse(self) -> None:
+        reason = f"tried to use `{self._dotted}`, which reward code may not use"
+        GUARD.record(reason)
+        raise RewardBlocked(f"blocked: {reason}")
+
+    def __getattr__(self, name: str) -> Any:
+        self._refuse()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse()
 
 
 class GuardedModule(types.ModuleType):
-    """A module whose attributes reward code cannot set or delete (reward code's module views)."""
+    """A module whose attributes reward code cannot set or delete (reward code's module views).
+    Only setting and deleting are overridden: a `__getattr__` here would route every
+    `np.x` of the reward through a slow generic lookup."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if GUARD.active():
@@ -165,12 +186,6 @@ class GuardedModule(types.ModuleType):
             GUARD.record(reason)
             raise RewardBlocked(f"blocked: {reason}")
         super().__setattr__(name, value)
-
-    def __getattr__(self, name: str) -> Any:
-        # Only names the view lacks get here: private names, other submodules, typos.
-        if GUARD.active() and (name.startswith("_") or name in _UNREACHABLE):
-            GUARD.record(f"tried to reach `{self.__name__}.{name}`, which reward code may not use")
-        raise AttributeError(f"module {self.__name__!r} has no attribute {name!r} (reward code sees only its public functions)")
 
     def __delattr__(self, name: str) -> None:
         if GUARD.active():
