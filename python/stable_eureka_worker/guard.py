@@ -22,7 +22,7 @@ Two layers, both active only while reward code runs (the reward module's executi
   A refused event raises in the reward and is recorded: catching the exception does not help,
   the sample fails with the first violation's sentence.
 - module attributes: reward code's `math`, `numpy` and `random` are views of their public
-  names (binding.module_view) of class GuardedModule, which refuses `setattr` and `delattr`
+  names (namespace.module_view) of class GuardedModule, which refuses `setattr` and `delattr`
   while reward code runs (`np.clip = ...`, `math.cos = ...`): plain attribute sets on modules
   raise no audit event, and the env's code sees the real modules anyway.
 Fitness integrity (the env's state and class around each call) lives in integrity.py.

@@ -27,85 +27,23 @@ from typing import Any, Iterator
 
 import numpy
 
+from .allowlists import (
+    ALLOWED_MODULES,
+    RESERVED_COMPONENTS,
+    ALLOWED_SUBMODULES,
+    SAFE_BUILTINS,
+    REFLECTIVE,
+    FORBIDDEN_NAMES,
+    FORBIDDEN_ATTRIBUTES,
+    NUMPY_FORBIDDEN,
+    MUTATING_METHODS,
+    PHYSICS_MUTATORS_PREFIXES,
+    PHYSICS_MUTATORS,
+    IN_PLACE_FUNCTIONS,
+)
 from .envfolder import REWARD_METHOD
 
-ALLOWED_MODULES = ("math", "numpy", "random")
-RESERVED_COMPONENTS = ("fitness_score",)
 _MODULE_OBJECTS: dict[str, types.ModuleType] = {"math": math, "numpy": numpy, "random": random}
-
-# numpy's submodules that are pure computation; every other submodule (lib, ctypeslib, rec,
-# char, testing, f2py, _core, ...) leads to files, C pointers or interpreter internals.
-ALLOWED_SUBMODULES = {"numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial", "numpy.lib.scimath"}
-
-# What reward code may call or name from builtins. Anything else (open, exec, __import__,
-# globals, ...) is absent at run time as well as rejected here.
-SAFE_BUILTINS = (
-    "abs all any bool callable chr complex dict divmod enumerate filter float frozenset getattr "
-    "hasattr int isinstance issubclass iter len list map max min next ord pow print range repr "
-    "reversed round set slice sorted str sum tuple type zip "
-    "ArithmeticError AssertionError AttributeError Exception FloatingPointError IndexError KeyError "
-    "LookupError NameError NotImplementedError OverflowError RuntimeError StopIteration TypeError "
-    "UnboundLocalError ValueError ZeroDivisionError"
-).split()
-
-# Builtins that hand out objects' internals: legal only as a direct call (`getattr(x, 'n')`).
-REFLECTIVE = {"getattr", "hasattr", "type", "isinstance", "issubclass"}
-
-FORBIDDEN_NAMES = {
-    "eval": "runs arbitrary code",
-    "exec": "runs arbitrary code",
-    "compile": "builds code at run time",
-    "open": "opens files",
-    "__import__": "imports modules at run time",
-    "globals": "reaches the module's globals",
-    "locals": "reaches interpreter frames",
-    "vars": "reaches objects' internals",
-    "dir": "lists objects' internals",
-    "setattr": "changes attributes by computed name",
-    "delattr": "deletes attributes by computed name",
-    "input": "reads from the terminal",
-    "breakpoint": "starts a debugger",
-    "exit": "ends the process",
-    "quit": "ends the process",
-    "help": "starts the interactive help",
-    "memoryview": "reaches raw memory",
-    "super": "reaches the env's base classes",
-    "object": "reaches every class through object",
-}
-
-# Attribute names that lead to files, processes, the network, C memory or interpreter
-# internals, whatever object they are read from (numpy's own file I/O included).
-FORBIDDEN_ATTRIBUTES = set(
-    (
-        "system popen spawnl spawnv spawnve fork forkpty execv execve execl execvp kill remove unlink "
-        "rmdir mkdir makedirs rename replace_file chmod chown chdir walk listdir scandir environ getenv "
-        "load loads save savez savez_compressed savetxt loadtxt genfromtxt fromfile fromregex tofile "
-        "dump dumps memmap open_memmap ctypeslib ctypes data_as DataSource f2py distutils as_strided "
-        "stride_tricks lib npyio os sys subprocess socket shutil pathlib builtins modules importlib "
-        "gi_frame gi_code gi_yieldfrom cr_frame cr_code cr_await ag_frame ag_code ag_await "
-        "f_globals f_locals f_back f_builtins f_code f_trace co_code tb_frame tb_next func_globals "
-        "format_map open mro"
-    ).split()
-)
-
-# numpy functions that read or write files or memory by address.
-NUMPY_FORBIDDEN = {
-    "load", "save", "savez", "savez_compressed", "savetxt", "loadtxt", "genfromtxt", "fromfile",
-    "fromregex", "memmap", "DataSource", "frompyfunc", "ctypeslib",
-}
-
-# Methods that change the object they are called on. Called on the env's own state (a chain
-# from `self` that the reward did not create) they would let an episode look better than it was.
-MUTATING_METHODS = {
-    "step", "reset", "close", "render", "seed", "fill", "put", "itemset", "resize", "setfield",
-    "setflags", "sort", "partition", "byteswap", "append", "extend", "insert", "pop", "remove",
-    "clear", "update", "setdefault", "popitem", "add", "discard", "compute_reward",
-}
-# Box2D's mutators, forbidden on any receiver: a body reached through a local is still the env's.
-PHYSICS_MUTATORS_PREFIXES = ("Apply", "Create", "Destroy", "Set", "Clear")
-PHYSICS_MUTATORS = {"Step"}
-# numpy functions whose first argument is written in place.
-IN_PLACE_FUNCTIONS = {"copyto", "put", "place", "putmask", "put_along_axis", "fill_diagonal", "shuffle"}
 
 
 @dataclass

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .envfolder import REWARD_METHOD, CallSite, module_names
-from .policy import ALLOWED_MODULES, FORBIDDEN_NAMES, SAFE_BUILTINS, Problem, check_forbidden
+from .allowlists import ALLOWED_MODULES, FORBIDDEN_NAMES, SAFE_BUILTINS
+from .policy import Problem, check_forbidden
 
 __all__ = ["ALLOWED_MODULES", "SAFE_BUILTINS", "Problem", "StaticResult", "check_static", "llm_feedback", "normalize"]
 
