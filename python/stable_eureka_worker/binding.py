@@ -26,8 +26,8 @@ import numpy as np
 
 from .allowlists import RESERVED_COMPONENTS
 from .envfolder import REWARD_METHOD, find_env_file
-from .guard import GUARD, Guard
-from .integrity import EnvIntegrity, fixed_methods, register
+from .guard import Guard
+from .integrity import fixed_methods, register
 from .namespace import reward_globals
 
 
@@ -181,7 +181,8 @@ def bind_reward(
     monotonic = time.monotonic
     enter = guard.enter if guard is not None else _nothing
     leave = guard.leave if guard is not None else _nothing
-    check: EnvIntegrity | None = None
+    before: Callable[[Any], Any] | None = None  # EnvIntegrity.before/after once bound
+    after: Callable[[Any, Any], str | None] | None = None
     last_returned: list[dict[str, Any] | None] = [None]
 
     def record_names(comps: dict[str, float]) -> None:
@@ -197,11 +198,6 @@ def bind_reward(
         # validate_result, which converts numpy values or explains what is wrong.
         # `x - x == 0.0` is false exactly for nan and inf.
         result = fn(self, *args, **kwargs)
-        returned = last_returned[0]
-        if returned is not None and "fitness_score" in returned:
-            # env.py added the fitness to a copy; writing it into the dict returned last time
-            # changes nothing, but it is an attempt all the same
-            GUARD.record("wrote `fitness_score` into a component dict it had returned; the ground truth is the env's")
         if type(result) is tuple and len(result) == 2:
             total, comps = result
             if type(total) is float and total - total == 0.0 and type(comps) is dict and "fitness_score" not in comps:
@@ -221,25 +217,14 @@ def bind_reward(
     def compute_reward(self: Any, *args: Any, **kwargs: Any) -> tuple[float, dict[str, float]]:
         watch.calls += 1
         watch.entered = monotonic()
+        returned = last_returned[0]
+        snapshot = before(self) if before is not None else None
         broken = None
-        if check is not None:
-            view = check.view(self)
-            view.count += 1
-            full = view.count % view.every == 0
-            if full:
-                values, arrays = check.before(view)
-            else:
-                size = len(view.dict)
-                if size != view.size:  # the env added attributes since: they are the env's
-                    view.refresh()
         enter()
         try:
             out = call(self, args, kwargs)
-            if check is not None:
-                if full:
-                    broken = check.after(self, view, values, arrays)
-                elif len(view.dict) != size:
-                    broken = check.grew(self, view)
+            if snapshot is not None:
+                broken = after(self, snapshot)  # type: ignore[misc]
         except Exception as e:
             if guard is not None and guard.violation:
                 raise RewardViolation(f"blocked: compute_reward {guard.violation}") from e
@@ -249,6 +234,10 @@ def bind_reward(
             watch.entered = None
         if guard is not None and guard.violation:
             raise RewardViolation(f"blocked: compute_reward {guard.violation}")
+        if returned is not None and "fitness_score" in returned:
+            # env.py added the fitness to a copy: writing it into the dict returned last time
+            # changes nothing, but it is an attempt all the same
+            broken = "wrote `fitness_score` into a component dict it had returned; the ground truth is the env's"
         if broken:
             raise RewardViolation(f"blocked: compute_reward {broken}; reward code may read the env but not change it")
         return out
@@ -259,6 +248,7 @@ def bind_reward(
     cls = type(env_class.__name__, (env_class,), attrs)
     if integrity:
         check = register(cls)
+        before, after = check.before, check.after
     return cls
 
 

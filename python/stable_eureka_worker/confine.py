@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import os
 import platform
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Mapping
@@ -142,26 +140,13 @@ def is_applied(value: str) -> bool:
     return value.startswith("applied")
 
 
-def describe_isolation(report: Mapping[str, str] | None = None) -> str:
-    """One line for the worker's log. Without a report it probes: confine_job() in a
-    throwaway interpreter, so the line says what job processes on this host get."""
-    report = probe_isolation() if report is None else report
+def describe_isolation(report: Mapping[str, str]) -> str:
+    """One line for the worker's log, from what a job's confine_job() returned."""
     if not report:
         return "job isolation: unknown"
     missing = [k for k, v in report.items() if not is_applied(v)]
     head = "all layers applied" if not missing else f"NOT applied: {', '.join(missing)}"
     return f"job isolation: {head} | " + "; ".join(f"{k}: {v}" for k, v in report.items())
-
-
-def probe_isolation(timeout_s: float = 60.0) -> dict[str, str]:
-    code = "import json, sys; from stable_eureka_worker.confine import confine_job; sys.stdout.write(json.dumps(confine_job()))"
-    root = str(Path(__file__).resolve().parents[1])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
-    try:
-        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout_s, env=env)
-        return dict(json.loads(r.stdout))
-    except Exception as e:
-        return {"probe": f"failed: {type(e).__name__}: {e}"}
 
 
 # --- the layers ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ precisely instead of crashing an import.
 from __future__ import annotations
 
 import ast
+import functools
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -293,23 +294,27 @@ def env_attributes(env: EnvSource) -> list[str]:
     classes assign on `self` and define, what the gymnasium modules it imports from do (their
     base classes keep the physics state), and every gymnasium env's attributes. Reward code may
     read these but never assign them; the job process checks the rest at run time."""
-    import importlib.util
-
     names = set(GYM_ENV_ATTRIBUTES) | _self_stores(env.tree)
     for node in ast.walk(env.tree):
         if isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] == "gymnasium":
-            try:
-                spec = importlib.util.find_spec(node.module or "")
-            except (ImportError, ValueError):
-                continue
-            if spec is None or not spec.origin or not spec.origin.endswith(".py"):
-                continue
-            try:
-                names |= _self_stores(ast.parse(Path(spec.origin).read_text(encoding="utf-8")))
-            except (OSError, SyntaxError):
-                continue
+            names |= _installed_module_stores(node.module or "")
     names.discard(REWARD_METHOD)
     return sorted(names)
+
+
+@functools.lru_cache(maxsize=None)
+def _installed_module_stores(module: str) -> frozenset[str]:
+    """_self_stores of an installed module's source, read once per process (every
+    check_reward describes its env folder again; the installed packages do not change)."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+            return frozenset()
+        return frozenset(_self_stores(ast.parse(Path(spec.origin).read_text(encoding="utf-8"))))
+    except (ImportError, ValueError, OSError, SyntaxError):
+        return frozenset()
 
 
 def describe_static(env_dir: str | Path, class_name: str | None) -> dict[str, Any]:

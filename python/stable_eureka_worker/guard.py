@@ -152,11 +152,6 @@ class Guard:
 GUARD = Guard()
 
 
-# numpy's submodules that reward code's view leaves out on purpose: each is an `Unreachable`
-# there, so that using one is recorded (a plain AttributeError could be caught unseen).
-UNREACHABLE_NUMPY = ("lib", "ctypeslib", "core", "testing", "f2py", "distutils", "char", "rec", "ma", "typing", "strings", "exceptions", "dtypes")
-
-
 class Unreachable:
     """Stands in a module view for a submodule reward code may not use."""
 

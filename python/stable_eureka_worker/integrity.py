@@ -83,16 +83,25 @@ class EnvIntegrity:
         """Compare this (training) env in full only every `sample_every`-th call."""
         self.view(env).every = self.sample_every
 
-    def before(self, view: _InstanceView) -> tuple[Any, list[tuple[int, bytes]]]:
-        if len(view.dict) != view.size:
+    def before(self, env: Any) -> tuple[_InstanceView, Any, list[tuple[int, bytes]] | int]:
+        """What `after` compares with: on a compared call the env's values and array bytes;
+        otherwise only the size of its dict (new attributes are told apart on every call)."""
+        view = self.view(env)
+        view.count += 1
+        if len(view.dict) != view.size:  # attributes the env added since: the env's
             view.refresh()
+        if view.count % view.every:
+            return view, None, view.size
         values = view.getter(view.dict)
         if not view.array_at:
-            return values, []
-        return values, [(i, values[i].tobytes()) for i in view.array_at if type(values[i]) is np.ndarray]
+            return view, values, []
+        return view, values, [(i, values[i].tobytes()) for i in view.array_at if type(values[i]) is np.ndarray]
 
-    def after(self, env: Any, view: _InstanceView, values: Any, arrays: list[tuple[int, bytes]]) -> str | None:
+    def after(self, env: Any, snapshot: tuple[_InstanceView, Any, list[tuple[int, bytes]] | int]) -> str | None:
         """Why the call broke the env's integrity, or None."""
+        view, values, arrays = snapshot
+        if values is None:
+            return self.grew(env, view) if len(view.dict) != arrays else None
         if type(env) is not self.bound_cls:
             return "changed the env's class"
         d = view.dict
@@ -106,7 +115,7 @@ class EnvIntegrity:
         if not all(map(operator.is_, now, values)):
             changed = next(k for k, a, b in zip(view.keys, now, values) if a is not b)
             return f"changed the env's attribute `{changed}`"
-        for i, data in arrays:
+        for i, data in arrays:  # type: ignore[union-attr]
             if values[i].tobytes() != data:
                 return f"changed the contents of the env's array `{view.keys[i]}`"
         if len(d) != view.size:

@@ -31,7 +31,7 @@ from typing import Any, Callable, Protocol
 import psutil
 
 # Imported here, in the forkserver: pyseccomp looks up its libraries (a subprocess) on import.
-from .confine import clean_environment, confine_job
+from .confine import clean_environment, confine_job, describe_isolation
 from .joboutput import READ_CHUNK, OutputCapture, grow_pipe, no_output, output_log, redirect_output
 
 EventSink = Callable[[str, dict[str, Any]], None]
@@ -94,6 +94,7 @@ class LocalProcessExecutor:
         self._queued: list[_Job] = []
         self._running: dict[str, _Job] = {}
         self._seq = itertools.count()
+        self._isolation_logged = False
 
     def warm_up(self) -> None:
         """Start the forkserver (and its imports) now rather than on the first job."""
@@ -214,6 +215,10 @@ class LocalProcessExecutor:
                 job.on_event(msg["event"], msg["data"])
             elif msg["type"] == "result":
                 result = msg["result"]
+            elif msg["type"] == "isolation" and not self._isolation_logged:
+                # Once per worker: which OS layers this host gives (the others go on regardless).
+                self._isolation_logged = True
+                print(f"[stable-eureka worker] {describe_isolation(msg['report'])}", file=sys.stderr, flush=True)
             return True
 
         started = time.monotonic()
@@ -356,7 +361,8 @@ def child_main(task: str, params: dict[str, Any], conn: Any, limits: Limits, out
     # code is loaded. A test may switch it off to show what the other layers stop alone.
     clean_environment()
     if (params.get("containment") or {}).get("os_isolation", True):
-        confine_job()
+        # what the host gave this job: the worker logs it once (LocalProcessExecutor)
+        conn.send({"type": "isolation", "report": confine_job()})
     from . import tasks
     from .binding import JobFailure
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .allowlists import ALLOWED_MODULES, ALLOWED_SUBMODULES, SAFE_BUILTINS
-from .guard import GUARD, UNREACHABLE_NUMPY, GuardedModule, Unreachable
+from .allowlists import ALLOWED_MODULES, ALLOWED_SUBMODULES, SAFE_BUILTINS, UNREACHABLE_NUMPY
+from .guard import GUARD, GuardedModule, Unreachable
 
 
 def reward_globals(env_module: types.ModuleType) -> dict[str, Any]:

@@ -91,7 +91,8 @@ class ForbiddenCheck:
         self.env_attributes = env_attributes
         self.parent = _parents(tree)
         self.problems: list[Problem] = []
-        self.modules: dict[str, str] = {}  # local name -> module it binds
+        # local name -> the module it binds: the names reward code always has, then its imports
+        self.modules: dict[str, str] = {"math": "math", "np": "numpy", "numpy": "numpy", "random": "random"}
         self.own = self._own_attributes()
 
     def run(self) -> list[Problem]:
@@ -243,7 +244,7 @@ class ForbiddenCheck:
                 self.problems.append(
                     _p(f"`{name}` may only be called directly, as in `{name}(...)`: it cannot be stored, passed or aliased.", node)
                 )
-        elif name in self._module_names():
+        elif name in self.modules:
             parent = self.parent.get(node)
             if not isinstance(node.ctx, ast.Load):
                 self.problems.append(_p(f"`{name}` is a module: it cannot be rebound.", node))
@@ -251,11 +252,6 @@ class ForbiddenCheck:
                 self.problems.append(
                     _p(f"the module `{name}` may only be used as `{name}.something`: it cannot be stored, passed or returned.", node)
                 )
-
-    def _module_names(self) -> dict[str, str]:
-        names = {"math": "math", "np": "numpy", "numpy": "numpy", "random": "random"}
-        names.update(self.modules)
-        return names
 
     def _attribute(self, node: ast.Attribute) -> None:
         attr = node.attr
@@ -269,11 +265,11 @@ class ForbiddenCheck:
             self.problems.append(_p(f"attribute `.{attr}` is not allowed: it reaches files, processes or interpreter internals.", node))
         elif attr in ("format",):
             self._format(node)
-        elif isinstance(base, ast.Name) and base.id in self._module_names():
-            problem = self._member_problem(self._module_names()[base.id], attr)
+        elif isinstance(base, ast.Name) and base.id in self.modules:
+            problem = self._member_problem(self.modules[base.id], attr)
             if problem:
                 self.problems.append(_p(problem, node))
-        elif isinstance(base, ast.Attribute) and isinstance(_root(base), ast.Name) and _root(base).id in self._module_names():
+        elif isinstance(base, ast.Attribute) and isinstance(_root(base), ast.Name) and _root(base).id in self.modules:
             dotted = self._dotted(base)
             if dotted:
                 problem = self._member_problem(dotted, attr)
@@ -288,7 +284,7 @@ class ForbiddenCheck:
             node = node.value
         if not isinstance(node, ast.Name):
             return None
-        module = self._module_names().get(node.id)
+        module = self.modules.get(node.id)
         if module is None:
             return None
         obj: Any = _MODULE_OBJECTS[module]
@@ -344,7 +340,7 @@ class ForbiddenCheck:
             self.problems.append(
                 _p(f"`{ast.unparse(func)}(...)` changes the env's own state; reward code may only read the env (keep your own state in new attributes of `self`).", node)
             )
-        if method in IN_PLACE_FUNCTIONS and isinstance(_root(func), ast.Name) and _root(func).id in self._module_names() and node.args:
+        if method in IN_PLACE_FUNCTIONS and isinstance(_root(func), ast.Name) and _root(func).id in self.modules and node.args:
             target = _self_attr(node.args[0])
             if target is not None and target not in self.own:
                 self.problems.append(_p(f"`{ast.unparse(func)}(self.{target}, ...)` writes into the env's state; reward code may only read the env.", node))
@@ -365,7 +361,7 @@ class ForbiddenCheck:
                     self.problems.append(_p(f"assigning into `{ast.unparse(t)}` changes the env's state; reward code may only read the env.", t))
             elif isinstance(t, ast.Subscript) and isinstance(_root(t), ast.Name):
                 root = _root(t).id
-                if root in self._module_names():
+                if root in self.modules:
                     self.problems.append(_p(f"assigning into `{ast.unparse(t)}` changes a module.", t))
             else:
                 self.problems.append(

@@ -327,14 +327,6 @@ def _cuda_available() -> bool:
     return _cuda
 
 
-def _log_isolation() -> None:
-    """Say once what the operating system gives job processes (a network namespace, seccomp,
-    ...) and what it does not; the other layers go on either way."""
-    from .confine import describe_isolation
-
-    print(f"[stable-eureka worker] {describe_isolation()}", file=sys.stderr, flush=True)
-
-
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
@@ -358,7 +350,6 @@ def main() -> None:
     server = Server(executor, out)
     server.hello()
     threading.Thread(target=executor.warm_up, daemon=True, name="forkserver-warm-up").start()
-    threading.Thread(target=_log_isolation, daemon=True, name="isolation-probe").start()
     server.serve(sys.stdin)
     out.flush()
     os._exit(0)  # daemon threads and the forkserver must not hold the exit

@@ -72,20 +72,17 @@ class BoundEnv:
                 env.render_mode = render_mode
         else:
             env = self.cls(**kwargs)
-        return self._limited(env)
+        if self.max_episode_steps:
+            env = gym.wrappers.TimeLimit(env, max_episode_steps=int(self.max_episode_steps))
+        return env
 
     def make_training(self) -> gym.Env:
         """An env for training: its episodes score nothing, so its reward calls are compared
         with the env only every few calls (integrity.py); evaluation envs, every call."""
-        env = self.cls(**self.kwargs)
+        env = self.make()
         check = integrity_of(self.cls)
         if check is not None:
-            check.sample(env)
-        return self._limited(env)
-
-    def _limited(self, env: gym.Env) -> gym.Env:
-        if self.max_episode_steps:
-            env = gym.wrappers.TimeLimit(env, max_episode_steps=int(self.max_episode_steps))
+            check.sample(env.unwrapped)
         return env
 
     def failure(self, exc: BaseException, phase: str) -> JobFailure:

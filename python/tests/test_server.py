@@ -611,6 +611,8 @@ def test_a_flood_of_output_is_capped_and_the_worker_keeps_serving(
     stderr = w.stderr()
     assert len(stderr) < 64 * 1024 and "x" * 1000 not in stderr
     assert f"printed {output['bytes']} bytes" in stderr
+    # what the OS gave the job, said once by the worker (not once per job)
+    assert stderr.count("job isolation: ") == 1, stderr
     for line in w.raw:
         assert len(line) < 64 * 1024
         strict_json(line)
