@@ -102,6 +102,7 @@ class Guard:
             importlib.import_module(name)
         self.audit = audit
         if audit:
+            _hash_tensors_without_audit_events()  # before the hook: it sets a type attribute
             sys.addaudithook(self._hook)
         _guard_raw_memory()
         # Printing a warning reads the source line from disk (an `open` while reward code
@@ -188,6 +189,18 @@ class GuardedModule(types.ModuleType):
             GUARD.record(reason)
             raise RewardBlocked(f"blocked: {reason}")
         super().__delattr__(name)
+
+
+def _hash_tensors_without_audit_events() -> None:
+    """torch's `Tensor.__hash__` is Python code returning `id(self)`, and `id` raises an audit
+    event: with a hook installed, every tensor hashed (optimizer state, parameter sets: about
+    3 per env step of PPO) calls the hook, 0.55 us each, armed or not, which cost about 1% of
+    LunarLander training (bench/RESULTS.md). `object.__hash__` is the same identity hash,
+    computed in C without an event (and without a Python frame)."""
+    torch = sys.modules.get("torch")
+    tensor = getattr(torch, "Tensor", None)
+    if isinstance(tensor, type) and isinstance(vars(tensor).get("__hash__"), types.FunctionType):
+        tensor.__hash__ = object.__hash__  # type: ignore[method-assign,assignment]
 
 
 def _guard_raw_memory() -> None:

@@ -152,3 +152,31 @@ HONEST = [
 def test_honest_rewards_run_under_every_layer(executor: LocalProcessExecutor, name: str, body: str) -> None:
     result = smoke(executor, body, {}, steps=500)
     assert result["status"] == "succeeded", result
+
+
+def test_training_raises_no_audit_events_once_armed_for() -> None:
+    """With the hook installed, torch's hot paths must not call it: `Tensor.__hash__` (an
+    `id()` in Python) raised an event for every tensor hashed, a hook call each (bench:
+    about 1% of LunarLander training). A fresh interpreter, since the hook stays for life."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, torch\n"
+        "from stable_eureka_worker.guard import GUARD\n"
+        "GUARD.install(audit=True)\n"
+        "events, counting = [], False\n"
+        "sys.addaudithook(lambda e, a: events.append(e) if e == 'builtins.id' and counting else None)\n"
+        "p = torch.nn.Parameter(torch.zeros(3)); q = torch.nn.Parameter(torch.zeros(3))\n"
+        "opt = torch.optim.Adam([p, q])\n"
+        "for counting in (False, True):  # the first steps load torch's lazy parts\n"
+        "    for _ in range(3):\n"
+        "        (p.sum() + q.sum()).backward(); opt.step(); opt.zero_grad()\n"
+        "state = {p: 1}\n"
+        "assert state[p] == 1 and q not in state and hash(p) == hash(p) and len({p, q}) == 2\n"
+        "print(len(events))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "0", out.stdout
