@@ -9,6 +9,7 @@ import path from 'node:path';
 import { BACKENDS, ConfigError, loadConfig, type Backend, type LoadedConfig } from './config';
 import { installKernel, kernelSpecDir, KERNEL_DISPLAY_NAME, uninstallKernel } from './kernel';
 import { writeReport } from './report';
+import { RunFolder, runFiles, runPaths } from './run/layout';
 import { Run } from './run/run';
 import { cmdRun } from './runcli';
 import { UsageError } from './usage';
@@ -214,7 +215,7 @@ async function cmdFeedback(dir: string, o: { iteration: number; file?: string; t
   const run = openRunFolder(dir);
   if (!run.iteration(o.iteration)) throw new UsageError(`${run.dir} has no iteration ${o.iteration} yet`);
   const fb = run.setFeedback(o.iteration, text, o.extend ? 'extend' : 'replace');
-  console.log(`feedback for iteration ${o.iteration + 1} (${fb.record.source}) written to ${path.join(run.dir, `iteration_${o.iteration}`, 'feedback.md')}`);
+  console.log(`feedback for iteration ${o.iteration + 1} (${fb.record.source}) written to ${runPaths.feedback(run.dir, o.iteration)}`);
   if (run.samples(o.iteration + 1).length > 0) {
     err(`warning: iteration ${o.iteration + 1} already has its samples; the feedback is kept but they were generated without it`);
   } else {
@@ -308,7 +309,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--out <file>', 'where to write it (default <run-dir>/report.html)')
     .action((dir: string, o: { out?: string }) =>
       run(async () => {
-        if (!fs.existsSync(path.join(dir, 'run.json'))) throw new UsageError(`${path.resolve(dir)} is not a run folder (no run.json)`);
+        if (!new RunFolder(dir).isRun()) throw new UsageError(`${path.resolve(dir)} is not a run folder (no ${runFiles.run})`);
         console.log(await writeReport(dir, { out: o.out }));
         return 0;
       })(),

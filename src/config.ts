@@ -12,6 +12,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, type ScalarTag, type Tags } from 'yaml';
 import { z } from 'zod';
+import { DEFAULTS } from './defaults';
 
 // ---------------------------------------------------------------------------------------------
 // Schema
@@ -118,12 +119,12 @@ export const TrainingSchema = section({
   torch_compile: bool().default(false),
   /** Training seed. Default: 0. */
   seed: nonNegInt().default(0),
-  /** Evaluations during training. Defaults: seed 0, num_episodes 5, num_evals 10. */
+  /** Evaluations during training. Defaults: `training_eval` of the worker's defaults.json. */
   eval: optionalSection(
     section({
-      seed: nonNegInt().default(0),
-      num_episodes: posInt().default(5),
-      num_evals: posInt().default(10),
+      seed: nonNegInt().default(DEFAULTS.training_eval.seed),
+      num_episodes: posInt().default(DEFAULTS.training_eval.num_episodes),
+      num_evals: posInt().default(DEFAULTS.training_eval.num_evals),
     }),
   ),
   /** Environment steps per training run (`1_000_000` is fine). Required. */
@@ -138,11 +139,11 @@ export const TrainingSchema = section({
   is_atari: bool().default(false),
   /** Read by stable-eureka's make_env (subprocess vector env). Default: false. */
   multithreaded: bool().default(false),
-  /** Ours: per training run limits. Defaults: wall_s 3600, memory_mb 4096. */
+  /** Ours: per training run limits. Defaults: `limits.train` of the worker's defaults.json. */
   limits: optionalSection(
     section({
-      wall_s: posNum().default(3600),
-      memory_mb: posInt().default(4096),
+      wall_s: posNum().default(DEFAULTS.limits.train.wall_s),
+      memory_mb: posInt().default(DEFAULTS.limits.train.memory_mb),
     }),
   ),
   /** Ours: training runs at once; null = one per CPU core. Default: null. */
@@ -150,10 +151,10 @@ export const TrainingSchema = section({
 });
 
 export const EvaluationSchema = section({
-  /** Seed of the final evaluation. Default: 0. */
-  seed: nonNegInt().default(0),
-  /** Episodes of the final evaluation. Default: 10. */
-  num_episodes: posInt().default(10),
+  /** Seed of the final evaluation. Default: `evaluation.seed` of the worker's defaults.json. */
+  seed: nonNegInt().default(DEFAULTS.evaluation.seed),
+  /** Episodes of the final evaluation. Default: `evaluation.num_episodes` of the worker's defaults.json. */
+  num_episodes: posInt().default(DEFAULTS.evaluation.num_episodes),
   /** Save a gif of the best model. Default: true. */
   save_gif: bool().default(true),
 });
@@ -167,7 +168,7 @@ export const RlSchema = section({
   architecture: ArchitectureSchema.nullable().default(null),
   /** Required (for total_timesteps). */
   training: TrainingSchema,
-  /** Final evaluation. Defaults: seed 0, num_episodes 10, save_gif true. */
+  /** Final evaluation. Defaults: EvaluationSchema's. */
   evaluation: optionalSection(EvaluationSchema),
 });
 

@@ -31,6 +31,7 @@ import {
 import { isDisplayable, kernelHook, type Displayable, type MimeBundle } from './kernelHook';
 import { diffHtml, esc, highlightPython, unifiedDiff } from './report';
 import type { IterationRecord, SampleRecord, SampleRef } from './run/layout';
+import { peak } from './run/selection';
 import type { EvalPoint } from './worker/protocol';
 
 export { esc };
@@ -451,7 +452,7 @@ export async function chart(spec: VegaLiteSpec, summary?: string): Promise<Chart
 export function fitnessChart(curves: SampleCurve[], opts?: ChartOptions): Promise<Chart> {
   const spec = fitnessCurvesSpec(curves, opts);
   const parts = curves.map((c) => {
-    const best = c.evals.reduce<EvalPoint | null>((b, e) => (!b || e.fitness_mean > b.fitness_mean ? e : b), null);
+    const best = peak(c.evals);
     return `${c.label}: ${best ? `best ${num(best.fitness_mean)} @ ${num(best.timesteps)} steps` : 'no evaluations'}`;
   });
   return chart(spec, `${specTitle(spec)} [chart] ${parts.join('; ')}`);

@@ -6,8 +6,8 @@ export { checkReward, evaluatePolicy, trainReward, type CheckOptions, type Evalu
 export { getWorker, shutdownWorker, PythonWorker, WorkerDiedError, WorkerRequestError, type WorkerOptions, type RequestOptions } from './worker/client';
 export * from './worker/protocol';
 export { executionErrorMessage, fill, initialMessages, nextIterationMessages, singleMessage, template, type ChatMessage, type PromptEnv } from './prompts';
-export { diagnose, evalSeries, peak, reflect, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
-export { selectBest } from './select';
+export { diagnose, evalSeries, reflect, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
+export { bestOf, isBetter, peak, selectBest, type Ranked } from './run/selection';
 export { OllamaBackend, contextSize, type OllamaOptions } from './llm/ollama';
 export { OpenAiBackend, type OpenAiOptions } from './llm/openai';
 export { LlmError, type Completion, type GenerateOptions, type LlmBackend, type LlmErrorKind } from './llm/types';

@@ -59,14 +59,12 @@ import { extractReward } from './extract';
 import { kernelHook, type MimeBundle } from './kernelHook';
 import type { LlmBackend } from './llm/types';
 import type { ChatMessage } from './prompts';
-import { peak, type SampleOutcome } from './reflect';
-import { selectBest } from './select';
+import type { SampleOutcome } from './reflect';
+import { peak, selectBest } from './run/selection';
 import { writeReport } from './report';
-import { readJson, readJsonl } from './run/files';
 import {
-  iterationDir,
-  runFiles,
-  sampleDir,
+  RunFolder,
+  runPaths,
   type CheckRecord,
   type FeedbackRecord,
   type FinalRecord,
@@ -106,13 +104,13 @@ export interface OpenOptions {
   llm?: LlmBackend;
   /** The Python worker (default: the session's). */
   worker?: PythonWorker;
-  /** Random steps of each reward's smoke run (default 2000). */
+  /** Random steps of each reward's smoke run (default: `smoke.steps` of the worker's defaults.json). */
   smokeSteps?: number;
   /** The variable the run is held in, for the cells edit() writes (default 'run'). */
   variable?: string;
 }
 
-const isRunFolder = (p: string) => fs.existsSync(path.join(p, runFiles.run));
+const isRunFolder = (p: string) => new RunFolder(p).isRun();
 
 /**
  * A run for notebook cells: a new one for a config file, or an existing run folder (one the CLI
@@ -311,7 +309,7 @@ const details = (summary: string, inner: string, open = false) =>
   `<details${open ? ' open' : ''} style="margin:4px 0"><summary style="${STYLE.summary}">${summary}</summary>${inner}</details>`;
 
 function readChecks(dir: string, i: number, j: number): CheckRecord[] {
-  return readJsonl<CheckRecord>(path.join(sampleDir(dir, i, j), 'checks.jsonl'));
+  return new RunFolder(dir).checks(i, j);
 }
 
 /** The env as the LLM and the checks see it. */
@@ -773,7 +771,7 @@ export class NotebookRun extends View {
 
   private allSamples(run: Run): SampleRecord[] {
     const out: SampleRecord[] = [];
-    for (let i = 0; fs.existsSync(iterationDir(this.dir, i)); i++) out.push(...run.samples(i));
+    for (let i = 0; run.folder.hasIteration(i); i++) out.push(...run.samples(i));
     return out;
   }
 
@@ -804,7 +802,7 @@ export class NotebookRun extends View {
 
   /** The env as the LLM sees it: call signature, task, the step code. */
   env(): EnvView {
-    const env = readJson<EnvDescription>(path.join(this.dir, runFiles.env));
+    const env = new RunFolder(this.dir).env();
     if (!env) throw new Error(`${this.dir}: the env is not described yet (open() describes it)`);
     return new EnvView(env);
   }
@@ -950,7 +948,7 @@ export class NotebookRun extends View {
   }
 
   private evaluationView(run: Run, final: FinalRecord): EvaluationView {
-    const file = run.record.final?.gif ?? path.join(this.dir, 'final', 'policy.gif');
+    const file = run.record.final?.gif ?? runPaths.finalGif(this.dir);
     let g: Gif | null = null;
     try {
       g = fs.existsSync(file) ? gif(file, 'the final policy') : null;
@@ -995,7 +993,7 @@ export class NotebookRun extends View {
   private async runView(run: Run): Promise<RunView> {
     const r = run.record;
     const iterations: IterationRecord[] = [];
-    for (let i = 0; fs.existsSync(iterationDir(this.dir, i)); i++) {
+    for (let i = 0; run.folder.hasIteration(i); i++) {
       const it = run.iteration(i);
       if (it) iterations.push(it);
     }
@@ -1009,7 +1007,7 @@ export class NotebookRun extends View {
       bests.some((b) => b.fitness !== null) ? chart(bestPerIterationSpec(bests, { benchmark: r.benchmark?.fitness_mean ?? null })) : null,
       iterations.length ? usageChart(iterations) : null,
     ]);
-    const final = readJson<FinalRecord>(path.join(this.dir, 'final', 'evaluation.json'));
+    const final = run.folder.final();
     return new RunView(r, this.allSamples(run), { best, usage }, final ? this.evaluationView(run, final) : null, this.dir);
   }
 
@@ -1041,7 +1039,7 @@ export class NotebookRun extends View {
   /** A GIF of a sample's best model (one seeded deterministic episode), cached in its folder. */
   private async sampleGif(run: Run, s: SampleRecord, signal: AbortSignal | undefined): Promise<Gif | null> {
     if (!s.best_model || !s.code || !fs.existsSync(s.best_model)) return null;
-    const file = path.join(sampleDir(this.dir, s.iteration, s.sample), 'policy.gif');
+    const file = runPaths.sampleGif(this.dir, s.iteration, s.sample);
     const fresh = fs.existsSync(file) && fs.statSync(file).mtimeMs >= fs.statSync(s.best_model).mtimeMs;
     if (!fresh) {
       const ev = run.config.rl.evaluation;
@@ -1072,7 +1070,7 @@ export class NotebookRun extends View {
 
 function readReflection(dir: string, i: number): string | null {
   try {
-    return fs.readFileSync(path.join(iterationDir(dir, i), 'reflection.md'), 'utf8');
+    return new RunFolder(dir).reflection(i);
   } catch {
     return null;
   }

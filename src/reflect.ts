@@ -3,6 +3,7 @@
  * Pure functions; the sentences come from src/prompts/ (reflection.md, advice.md, lines.md).
  */
 import { fill, template } from './prompts';
+import { peak } from './run/selection';
 import type { EvalPoint } from './worker/protocol';
 
 /** One sample of an iteration as the reflection sees it. */
@@ -99,13 +100,6 @@ export function diagnose(evals: EvalPoint[], dir?: string): string[] {
   const best = Math.max(...evals.map((e) => e.fitness_mean));
   if (evals.length >= 3 && best <= first.fitness_mean) warnings.push(fill(t.stalled, { fitness: round(first.fitness_mean) }));
   return warnings;
-}
-
-/** The best checkpoint's mean fitness of a sample (what selection ranks by). */
-export function peak(evals: EvalPoint[]): EvalPoint | null {
-  let best: EvalPoint | null = null;
-  for (const e of evals) if (!best || e.fitness_mean > best.fitness_mean) best = e;
-  return best;
 }
 
 const failureLine = (t: Record<LineKey, string>, s: SampleOutcome) =>

@@ -28,15 +28,12 @@ import {
   tokensSpec,
   type VegaLiteSpec,
 } from './charts';
-import { readJsonl, readText, writeText } from './run/files';
+import { writeText } from './run/files';
+import { bestOf, peak } from './run/selection';
 import {
-  bestDir,
-  benchmarkDir,
-  finalDir,
-  iterationDir,
+  RunFolder,
   runFiles,
-  sampleDir,
-  trainDir,
+  runPaths,
   type BenchmarkRecord,
   type BestRecord,
   type FeedbackRecord,
@@ -90,54 +87,6 @@ export interface RunData {
 
 export type Best = SampleRef & Fitness;
 
-const numbered = (prefix: string) => new RegExp(`^${prefix}_(\\d+)$`);
-
-function listNumbered(dir: string, prefix: string): number[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const re = numbered(prefix);
-  return entries
-    .filter((e) => e.isDirectory())
-    .map((e) => re.exec(e.name)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
-}
-
-function text(file: string, warnings: string[], run: string): string | null {
-  try {
-    return readText(file);
-  } catch (e) {
-    warnings.push(`${path.relative(run, file)}: ${(e as Error).message}`);
-    return null;
-  }
-}
-
-function json<T>(file: string, warnings: string[], run: string): T | null {
-  const t = text(file, warnings, run);
-  if (t === null) return null;
-  try {
-    const v = JSON.parse(t) as unknown;
-    return v !== null && typeof v === 'object' ? (v as T) : null;
-  } catch (e) {
-    warnings.push(`${path.relative(run, file)}: not valid JSON (${(e as Error).message}); left out`);
-    return null;
-  }
-}
-
-function jsonl<T>(file: string, warnings: string[], run: string): T[] {
-  try {
-    return readJsonl<T>(file).filter((v) => v !== null && typeof v === 'object');
-  } catch (e) {
-    warnings.push(`${path.relative(run, file)}: ${(e as Error).message}`);
-    return [];
-  }
-}
-
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /**
@@ -148,36 +97,36 @@ const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFin
 export function loadRunData(runDir: string): RunData {
   const dir = path.resolve(runDir);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${runDir}: no such run folder`);
-  const warnings: string[] = [];
-  const run = json<RunRecord>(path.join(dir, runFiles.run), warnings, dir);
-  const iterationNumbers = listNumbered(dir, 'iteration');
+  const folder = new RunFolder(dir, { tolerant: true });
+  const run = folder.run();
+  const iterationNumbers = folder.iterations();
   if (!run && iterationNumbers.length === 0) throw new Error(`${runDir}: not a run folder (no ${runFiles.run}, no iteration_<i>/)`);
 
   const iterations = iterationNumbers.map((i): IterationData => {
-    const idir = iterationDir(dir, i);
-    const samples = listNumbered(idir, 'sample').map((j): SampleData => {
-      const record = json<SampleRecord>(path.join(sampleDir(dir, i, j), 'sample.json'), warnings, dir);
-      const code = typeof record?.code === 'string' ? record.code : text(path.join(sampleDir(dir, i, j), 'reward.py'), warnings, dir);
-      const evals = jsonl<EvalPoint>(path.join(trainDir(dir, i, j), 'evals.jsonl'), warnings, dir)
+    const samples = folder.sampleNumbers(i).map((j): SampleData => {
+      const record = folder.sample(i, j);
+      const code = typeof record?.code === 'string' ? record.code : folder.reward(i, j);
+      const evals = folder
+        .evals(i, j)
         .filter((e) => isNum(e.timesteps) && isNum(e.fitness_mean))
         .sort((a, b) => a.timesteps - b.timesteps);
       return { iteration: i, sample: j, record, code, evals };
     });
     return {
       iteration: i,
-      record: json<IterationRecord>(path.join(idir, 'iteration.json'), warnings, dir),
+      record: folder.iteration(i),
       samples,
-      feedback: text(path.join(idir, 'feedback.md'), warnings, dir),
-      feedbackRecord: json<FeedbackRecord>(path.join(idir, 'feedback.json'), warnings, dir),
-      reflection: text(path.join(idir, 'reflection.md'), warnings, dir),
+      feedback: folder.feedbackText(i),
+      feedbackRecord: folder.feedbackRecord(i),
+      reflection: folder.reflection(i),
     };
   });
 
-  const best = json<BestRecord>(path.join(bestDir(dir), 'best.json'), warnings, dir);
-  const bestCode = text(path.join(bestDir(dir), 'reward.py'), warnings, dir) ?? (typeof best?.code === 'string' ? best.code : null);
+  const best = folder.best();
+  const bestCode = folder.bestReward() ?? (typeof best?.code === 'string' ? best.code : null);
 
   let gif: string | null = null;
-  const gifCandidates = [path.join(finalDir(dir), 'policy.gif')];
+  const gifCandidates = [runPaths.finalGif(dir)];
   if (typeof run?.final?.gif === 'string') gifCandidates.push(path.resolve(dir, run.final.gif));
   for (const file of gifCandidates) {
     let bytes: Buffer;
@@ -187,7 +136,7 @@ export function loadRunData(runDir: string): RunData {
       continue;
     }
     if (bytes.subarray(0, 4).toString('latin1') !== 'GIF8') {
-      warnings.push(`${path.relative(dir, file)}: not a GIF; left out`);
+      folder.warnings.push(`${path.relative(dir, file)}: not a GIF; left out`);
       continue;
     }
     gif = bytes.toString('base64');
@@ -198,23 +147,18 @@ export function loadRunData(runDir: string): RunData {
     dir,
     run,
     iterations,
-    llmCalls: jsonl<LlmCallRecord>(path.join(dir, runFiles.llmCalls), warnings, dir),
+    llmCalls: folder.llmCalls(),
     best,
     bestCode,
-    final: json<FinalRecord>(path.join(finalDir(dir), 'evaluation.json'), warnings, dir),
-    benchmark: json<BenchmarkRecord>(path.join(benchmarkDir(dir), 'evaluation.json'), warnings, dir),
+    final: folder.final(),
+    benchmark: folder.benchmark(),
     gif,
-    warnings,
+    warnings: folder.warnings,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Derived figures
-
-/** Higher fitness wins; ties go to fewer steps. */
-function better(a: Best, b: Best | null): boolean {
-  return b === null || a.fitness > b.fitness || (a.fitness === b.fitness && a.timesteps < b.timesteps);
-}
 
 /**
  * An iteration's best sample: iteration.json's, else the best trained sample record, else
@@ -223,34 +167,18 @@ function better(a: Best, b: Best | null): boolean {
 export function iterationBest(it: IterationData): Best | null {
   const rb = it.record?.best;
   if (rb && isNum(rb.fitness)) return rb;
-  let best: Best | null = null;
-  for (const s of it.samples) {
-    const f = s.record?.best;
-    if (s.record?.status === 'duplicate' || !f || !isNum(f.fitness)) continue;
-    const c = { iteration: it.iteration, sample: s.sample, fitness: f.fitness, fitness_std: f.fitness_std, timesteps: f.timesteps };
-    if (better(c, best)) best = c;
-  }
-  if (best) return best;
-  for (const s of it.samples) {
-    if (s.record?.status === 'duplicate') continue;
-    for (const e of s.evals) {
-      const c = { iteration: it.iteration, sample: s.sample, fitness: e.fitness_mean, fitness_std: e.fitness_std, timesteps: e.timesteps };
-      if (better(c, best)) best = c;
-    }
-  }
-  return best;
+  const samples = it.samples.filter((s) => s.record?.status !== 'duplicate');
+  const at = (s: SampleData, f: { fitness: number; fitness_std: number; timesteps: number }): Best => ({ iteration: it.iteration, sample: s.sample, ...f });
+  const trained = samples.flatMap((s) => (s.record?.best && isNum(s.record.best.fitness) ? [at(s, s.record.best)] : []));
+  const evaluated = samples.flatMap((s) => s.evals.map((e) => at(s, { fitness: e.fitness_mean, fitness_std: e.fitness_std, timesteps: e.timesteps })));
+  return bestOf(trained) ?? bestOf(evaluated);
 }
 
 /** The run's best: run.json's, else best/best.json, else the best of the iterations' bests. */
 export function globalBest(data: RunData): Best | null {
   if (data.run?.best && isNum(data.run.best.fitness)) return data.run.best;
   if (data.best && isNum(data.best.fitness)) return data.best;
-  let best: Best | null = null;
-  for (const it of data.iterations) {
-    const b = iterationBest(it);
-    if (b && better(b, best)) best = b;
-  }
-  return best;
+  return bestOf(data.iterations.flatMap((it) => iterationBest(it) ?? []));
 }
 
 /** The benchmark's fitness: run.json's, else benchmark/evaluation.json's evaluation (or the file's own figures). */
@@ -662,7 +590,7 @@ function samplesTable(data: RunData): string {
       let fitness = fitnessText(r?.best);
       if (!r?.best && s.evals.length) {
         // Training in progress (or cut short): the best evaluation so far.
-        const top = s.evals.reduce((x, e) => (e.fitness_mean > x.fitness_mean ? e : x));
+        const top = peak(s.evals)!;
         fitness = `<span class="nw">${num(top.fitness_mean)}</span> <span class="muted nw">@ ${int(top.timesteps)} steps, so far</span>`;
       }
       const dup = r?.duplicate_of ? ` <span class="muted">of ${esc(r.duplicate_of.iteration)}.${esc(r.duplicate_of.sample)}</span>` : '';
@@ -750,9 +678,9 @@ function iterationSection(
     parts.push(codeBlock(bs.code));
     if (prev && bs.code !== null) {
       const d = diffHtml(
-        `iteration_${prev.it.iteration}/sample_${prev.best.sample}/reward.py`,
+        runPaths.reward('', prev.it.iteration, prev.best.sample), // relative to the run folder
         prev.code,
-        `iteration_${it.iteration}/sample_${bs.sample}/reward.py`,
+        runPaths.reward('', it.iteration, bs.sample),
         bs.code,
       );
       parts.push(
@@ -870,7 +798,7 @@ export async function buildReport(data: RunData): Promise<string> {
 export async function writeReport(runDir: string, opts: { out?: string } = {}): Promise<string> {
   const data = loadRunData(runDir);
   const html = await buildReport(data);
-  const out = path.resolve(opts.out ?? path.join(runDir, runFiles.report));
+  const out = path.resolve(opts.out ?? runPaths.report(runDir));
   writeText(out, html);
   return out;
 }

@@ -5,9 +5,11 @@
  */
 import path from 'node:path';
 import type { LoadedConfig } from './config';
+import { DEFAULTS } from './defaults';
 import { envRefFromConfig } from './envs';
 import { getWorker, type EventHandler, type PythonWorker } from './worker/client';
 import type {
+  CheckParams,
   CheckResult,
   EnvRef,
   EvalPoint,
@@ -18,7 +20,7 @@ import type {
 } from './worker/protocol';
 
 export interface CheckOptions {
-  /** Random-action steps of the smoke run (default 2000); false skips it. */
+  /** Random-action steps of the smoke run (default: `smoke` of the worker's defaults.json); false skips it. */
   smokeSteps?: number | false;
   seed?: number;
   worker?: PythonWorker;
@@ -28,8 +30,13 @@ export interface CheckOptions {
 /** Parse, check and smoke-run a reward against an env. Never throws for bad reward code. */
 export async function checkReward(env: EnvRef, code: string, opts: CheckOptions = {}): Promise<CheckResult> {
   const worker = opts.worker ?? (await getWorker());
-  const smoke = opts.smokeSteps === false ? false : { steps: opts.smokeSteps ?? 2000, seed: opts.seed ?? 0 };
-  return worker.checkReward({ env, code, smoke }, { signal: opts.signal });
+  return worker.checkReward({ env, code, smoke: smokeRequest(opts) }, { signal: opts.signal });
+}
+
+/** The `smoke` of a check_reward request, with the shared defaults filled in. */
+export function smokeRequest(opts: Pick<CheckOptions, 'smokeSteps' | 'seed'>): NonNullable<CheckParams['smoke']> {
+  if (opts.smokeSteps === false) return false;
+  return { steps: opts.smokeSteps ?? DEFAULTS.smoke.steps, seed: opts.seed ?? DEFAULTS.smoke.seed };
 }
 
 export interface TrainOptions {
@@ -100,7 +107,7 @@ export async function evaluatePolicy(loaded: LoadedConfig, code: string, opts: E
       seed: opts.seed ?? rl.evaluation.seed,
       deterministic: opts.deterministic ?? true,
       state_stack: rl.training.state_stack,
-      gif: opts.gif ? { path: path.resolve(opts.gif), max_frames: opts.gifMaxFrames ?? 300 } : null,
+      gif: opts.gif ? { path: path.resolve(opts.gif), max_frames: opts.gifMaxFrames ?? DEFAULTS.gif.max_frames } : null,
     },
     { signal: opts.signal },
   );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { executionErrorMessage, fill, initialMessages, nextIterationMessages, singleMessage } from '../src/prompts';
 import { diagnose, reflect, round, seriesLine, subsample, type SampleOutcome } from '../src/reflect';
-import { selectBest } from '../src/select';
+import { selectBest } from '../src/run/selection';
 import type { EvalPoint } from '../src/worker/protocol';
 
 const point = (timesteps: number, fitness: number, reward: number, components: Record<string, number>): EvalPoint => ({

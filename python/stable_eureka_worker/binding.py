@@ -26,10 +26,10 @@ import numpy as np
 
 from .allowlists import RESERVED_COMPONENTS
 from .envfolder import REWARD_METHOD, find_env_file
+from .errors import JobFailure
 from .guard import Guard
 from .integrity import fixed_methods, register
 from .namespace import reward_globals
-
 
 
 class RewardContractError(Exception):
@@ -38,18 +38,6 @@ class RewardContractError(Exception):
 
 class RewardViolation(Exception):
     """Reward code tried something the guard refuses, or changed the env it may only read."""
-
-
-class JobFailure(Exception):
-    """A failure with a known phase and a sentence that explains it."""
-
-    def __init__(self, phase: str, reason: str, line: int | None = None, tb: str | None = None, status: str = "failed") -> None:
-        super().__init__(reason)
-        self.phase = phase
-        self.reason = reason
-        self.line = line
-        self.tb = tb
-        self.status = status
 
 
 _module_cache: dict[str, types.ModuleType] = {}

@@ -32,6 +32,9 @@ import psutil
 
 # Imported here, in the forkserver: pyseccomp looks up its libraries (a subprocess) on import.
 from .confine import clean_environment, confine_job, describe_isolation
+from .context import JobContext
+from .defaults import DEFAULTS
+from .errors import JobFailure
 from .joboutput import READ_CHUNK, OutputCapture, grow_pipe, no_output, output_log, redirect_output
 
 EventSink = Callable[[str, dict[str, Any]], None]
@@ -41,8 +44,8 @@ MB = 1024 * 1024
 
 @dataclass
 class Limits:
-    wall_s: float = 3600.0
-    memory_mb: float = 4096.0
+    wall_s: float = DEFAULTS.limits["train"].wall_s
+    memory_mb: float = DEFAULTS.limits["train"].memory_mb
     # Address-space limits break CUDA (it maps far more virtual memory than it uses), so on
     # the GPU only the resident-memory watch applies.
     address_space: bool = True
@@ -320,34 +323,6 @@ def _limit_address_space(memory_mb: float) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-class JobContext:
-    """What a task sees: a way to send events and to name the phase it is in."""
-
-    def __init__(self, conn: Any) -> None:
-        self._conn = conn
-        self._send_lock = threading.Lock()
-        self.phase = "start"
-
-    def emit(self, event: str, data: dict[str, Any]) -> None:
-        with self._send_lock:
-            self._conn.send({"type": "event", "event": event, "data": data})
-
-    def enter(self, phase: str) -> None:
-        self.phase = phase
-        self.emit("phase", {"phase": phase})
-
-    def finish(self, result: dict[str, Any]) -> None:
-        with self._send_lock:
-            self._conn.send({"type": "result", "result": result})
-
-    def abort(self, reason: str, line: int | None = None) -> None:
-        """Report a failure from any thread and end the process at once."""
-        try:
-            self.finish({"status": "failed", "failure": {"phase": self.phase, "reason": reason, "traceback": None, "line": line, "exit_code": None}})
-        finally:
-            os._exit(3)
-
-
 def child_main(task: str, params: dict[str, Any], conn: Any, limits: Limits, output: Any = None) -> None:
     if output is not None:
         redirect_output(output)
@@ -363,8 +338,9 @@ def child_main(task: str, params: dict[str, Any], conn: Any, limits: Limits, out
     if (params.get("containment") or {}).get("os_isolation", True):
         # what the host gave this job: the worker logs it once (LocalProcessExecutor)
         conn.send({"type": "isolation", "report": confine_job()})
+    # Here, not at the top: the worker's main process never runs a task, and the forkserver
+    # has already imported it (preload.py).
     from . import tasks
-    from .binding import JobFailure
 
     ctx = JobContext(conn)
     try:

@@ -10,6 +10,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .defaults import DEFAULTS
+
 
 @dataclass
 class Episode:
@@ -82,7 +84,7 @@ def summarize(episodes: list[Episode]) -> dict[str, Any]:
 class GifRecorder:
     """Keeps at most max_frames frames, evenly spread over the episode."""
 
-    def __init__(self, max_frames: int = 300, every: int = 1) -> None:
+    def __init__(self, max_frames: int = DEFAULTS.gif.max_frames, every: int = 1) -> None:
         self.frames: list[np.ndarray] = []
         self.max_frames = max_frames
         self.every = max(1, every)

@@ -17,7 +17,8 @@ from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.noise import NormalActionNoise
 from stable_baselines3.common.vec_env import DummyVecEnv, VecEnv, VecFrameStack
 
-from .binding import JobFailure
+from .device import cuda_available, train_device
+from .errors import JobFailure
 from .rollout import run_episodes, summarize
 
 ALGOS: dict[str, type[BaseAlgorithm]] = {"ppo": PPO, "sac": SAC, "dqn": DQN, "td3": TD3, "ddpg": DDPG}
@@ -29,21 +30,6 @@ def algo_class(name: str) -> type[BaseAlgorithm]:
         return ALGOS[name.lower()]
     except KeyError:
         raise JobFailure("build_model", f"rl.algo {name!r} is not one of {', '.join(ALGOS)}") from None
-
-
-def resolve_device(requested: str, policy: str, is_atari: bool, warnings: list[str]) -> str:
-    cuda = torch.cuda.is_available()
-    requested = (requested or "auto").lower()
-    if requested.startswith("cuda"):
-        if cuda:
-            return requested
-        warnings.append(f"device {requested!r} asked for, but no CUDA GPU is available: training on the CPU.")
-        return "cpu"
-    if requested == "auto":
-        # SB3's own advice: small MLP policies run faster on the CPU than on a GPU, where
-        # the transfer per step costs more than the matrix work; image policies gain.
-        return "cuda" if cuda and ("Cnn" in policy or is_atari) else "cpu"
-    return requested
 
 
 def policy_kwargs(algo: str, algo_params: dict[str, Any], architecture: dict[str, Any] | None, warnings: list[str]) -> dict[str, Any]:
@@ -126,7 +112,10 @@ def build_model(rl: dict[str, Any], venv: VecEnv, tensorboard_dir: str | None, w
         params["train_freq"] = tuple(params["train_freq"])
     pk = policy_kwargs(algo, params, rl.get("architecture"), warnings)
     action_noise(algo, params, venv.action_space)
-    device = resolve_device(str(training.get("device", "auto")), str(policy), bool(training.get("is_atari")), warnings)
+    chosen = train_device(rl, cuda_available())
+    device = chosen.name
+    if chosen.warning:
+        warnings.append(chosen.warning)
     try:
         model = cls(policy, venv, policy_kwargs=pk or None, seed=training.get("seed"), device=device, tensorboard_log=tensorboard_dir, verbose=0, **params)
     except (TypeError, ValueError, AssertionError) as e:

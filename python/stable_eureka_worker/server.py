@@ -20,18 +20,27 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import PROTOCOL_VERSION
+from .defaults import DEFAULTS
+from .device import cuda_available, job_device
 from .envfolder import CallSite, describe_static
 from .errors import BadRequest, WorkerError
 from .jobs import Executor, Limits, LocalProcessExecutor
 from .rewardcheck import check_static, llm_feedback, normalize
 
-DEFAULT_LIMITS = {
-    "train": Limits(wall_s=3600, memory_mb=4096),
-    "evaluate": Limits(wall_s=900, memory_mb=4096),
-    "render_gif": Limits(wall_s=900, memory_mb=4096),
-    "smoke": Limits(wall_s=60, memory_mb=2048),
-    "describe_spaces": Limits(wall_s=60, memory_mb=2048),
-}
+DEFAULT_LIMITS = {task: Limits(wall_s=given.wall_s, memory_mb=given.memory_mb) for task, given in DEFAULTS.limits.items()}
+
+
+def job_limits(task: str, params: dict[str, Any], cuda: bool) -> Limits:
+    """The limits a job runs under: the request's, else the task's defaults; the address
+    space is limited exactly when the job runs on the CPU (device.job_device), since CUDA
+    maps far more virtual memory than it uses."""
+    base = DEFAULT_LIMITS[task]
+    given = params.get("limits") or {}
+    return Limits(
+        wall_s=float(given.get("wall_s", base.wall_s)),
+        memory_mb=float(given.get("memory_mb", base.memory_mb)),
+        address_space=job_device(task, params, cuda).is_cpu,
+    )
 
 
 def _clean(o: Any) -> Any:
@@ -101,7 +110,7 @@ class Server:
                     "gymnasium": gymnasium.__version__,
                     "numpy": numpy.__version__,
                 },
-                "cuda": bool(torch.cuda.is_available()),
+                "cuda": cuda_available(),
                 "cpus": os.cpu_count(),
                 "max_jobs": self.executor.max_jobs,
             }
@@ -170,18 +179,8 @@ class Server:
         }
         return resolved, static
 
-    def _limits(self, task: str, params: dict[str, Any]) -> Limits:
-        base = DEFAULT_LIMITS[task]
-        given = params.get("limits") or {}
-        device = str(((params.get("rl") or {}).get("training") or {}).get("device", params.get("device", "cpu")))
-        return Limits(
-            wall_s=float(given.get("wall_s", base.wall_s)),
-            memory_mb=float(given.get("memory_mb", base.memory_mb)),
-            address_space=not device.startswith("cuda") and not (device == "auto" and _cuda_available()),
-        )
-
     def _run_job(self, req_id: str, task: str, params: dict[str, Any], finish: Callable[[dict[str, Any]], Any] | None = None) -> Future[Any]:
-        future = self.executor.submit(req_id, task, params, self._limits(task, params), lambda name, data: self.event(req_id, name, data))
+        future = self.executor.submit(req_id, task, params, job_limits(task, params, cuda_available()), lambda name, data: self.event(req_id, name, data))
 
         def done(f: Future[dict[str, Any]]) -> None:
             try:
@@ -313,18 +312,6 @@ def _gym_env_params(env: dict[str, Any]) -> dict[str, Any]:
     if steps is not None and (not isinstance(steps, int) or isinstance(steps, bool) or steps < 1):
         raise BadRequest("env.max_episode_steps must be a positive integer or null (the registered limit)", path="env.max_episode_steps")
     return {"gym_id": gym_id, "kwargs": kwargs, "max_episode_steps": steps}
-
-
-_cuda: bool | None = None
-
-
-def _cuda_available() -> bool:
-    global _cuda
-    if _cuda is None:
-        import torch
-
-        _cuda = bool(torch.cuda.is_available())
-    return _cuda
 
 
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")

@@ -15,7 +15,6 @@ import torch
 
 from .binding import (
     CallWatch,
-    JobFailure,
     RewardContractError,
     RewardViolation,
     bind_reward,
@@ -25,12 +24,13 @@ from .binding import (
     reward_line,
     reward_traceback,
 )
+from .context import JobContext
+from .defaults import DEFAULTS
+from .device import cuda_available, job_device
 from .envfolder import find_env_file
+from .errors import JobFailure
 from .guard import GUARD
 from .integrity import integrity_of
-from .jobs import JobContext
-
-DEFAULT_MAX_CALL_S = 10.0
 
 
 class BoundEnv:
@@ -57,7 +57,7 @@ class BoundEnv:
         # Every layer is on unless a test switches one off to show what the others stop.
         layers = {"audit_hook": True, "fitness_integrity": True, **(params.get("containment") or {})}
         GUARD.install(audit=bool(layers["audit_hook"]))
-        watch = CallWatch(float(params.get("max_call_s") or DEFAULT_MAX_CALL_S), ctx.abort)
+        watch = CallWatch(float(params.get("max_call_s") or DEFAULTS.max_call_s), ctx.abort)
         self.cls = bind_reward(
             base, params["code"], reward_file, module, watch, self.component_names, guard=GUARD, integrity=bool(layers["fitness_integrity"])
         )
@@ -193,7 +193,7 @@ def smoke(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     finite floats, every step, across episode boundaries?"""
     bound = BoundEnv(params, ctx, _reward_file(params))
     opts = params.get("smoke") or {}
-    steps, seed = int(opts.get("steps", 2000)), int(opts.get("seed", 0))
+    steps, seed = int(opts.get("steps", DEFAULTS.smoke.steps)), int(opts.get("seed", DEFAULTS.smoke.seed))
     ctx.enter("smoke")
     started = time.monotonic()
     rewards: list[float] = []
@@ -283,12 +283,12 @@ def train(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     for w in warnings:
         ctx.emit("log", {"level": "warning", "message": w})
 
-    num_evals = max(1, int(eval_cfg.get("num_evals") or 10))
+    num_evals = max(1, int(eval_cfg.get("num_evals") or DEFAULTS.training_eval.num_evals))
     evaluator = sb3.FitnessEvalCallback(
         lambda: sb3.make_vec_env(bound.make, 1, stack),
         every=total // num_evals,
-        episodes=int(eval_cfg.get("num_episodes") or 5),
-        seed=int(eval_cfg.get("seed") or 0),
+        episodes=int(eval_cfg.get("num_episodes") or DEFAULTS.training_eval.num_episodes),
+        seed=int(eval_cfg.get("seed") or DEFAULTS.training_eval.seed),
         component_names=bound.component_names,
         out_dir=out,
         emit=ctx.emit,
@@ -355,16 +355,19 @@ def evaluate(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
         raise JobFailure("evaluate", f"no model file at {model_path}")
     cls = sb3.algo_class(str(params.get("algo", "ppo")))
     stack = int(params.get("state_stack") or 1)
-    recorder = GifRecorder(int(gif.get("max_frames", 300))) if gif else None
+    recorder = GifRecorder(int(gif.get("max_frames", DEFAULTS.gif.max_frames))) if gif else None
+    device = job_device("evaluate", params, cuda_available())  # render_gif's too: the same rule
+    if device.warning:
+        ctx.emit("log", {"level": "warning", "message": device.warning})
     try:
-        model = cls.load(model_path, device=str(params.get("device") or "cpu"))
+        model = cls.load(model_path, device=device.name)
         venv = sb3.make_vec_env(lambda: bound.make("rgb_array" if gif else None), 1, stack)
         deterministic = bool(params.get("deterministic", True))
         episodes = run_episodes(
             lambda obs: model.predict(obs, deterministic=deterministic)[0],
             venv,
-            int(params.get("episodes", 10)),
-            int(params.get("seed", 0)),
+            int(params.get("episodes", DEFAULTS.evaluation.num_episodes)),
+            int(params.get("seed", DEFAULTS.evaluation.seed)),
             bound.component_names,
             on_frame=recorder,
             frame_episode=int(gif.get("episode", 0)) if gif else 0,
@@ -378,7 +381,7 @@ def evaluate(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     result["gif"], result["gif_frames"] = None, 0
     if recorder is not None and gif:
         ctx.enter("render")
-        result["gif_frames"] = recorder.save(gif["path"], float(gif.get("fps", 30)))
+        result["gif_frames"] = recorder.save(gif["path"], float(gif.get("fps", DEFAULTS.gif.fps)))
         result["gif"] = str(gif["path"])
     for k in ("fitness_mean", "fitness_std", "reward_mean", "length_mean"):
         if isinstance(result[k], float) and math.isnan(result[k]):

@@ -16,7 +16,6 @@ import pytest
 
 from stable_eureka_worker.binding import (
     CallWatch,
-    JobFailure,
     RewardContractError,
     bind_reward,
     compile_reward,
@@ -27,6 +26,7 @@ from stable_eureka_worker.binding import (
     reward_traceback,
     validate_result,
 )
+from stable_eureka_worker.errors import JobFailure
 from stable_eureka_worker.rewardcheck import SAFE_BUILTINS
 
 SIG = "def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):"

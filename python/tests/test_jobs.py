@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from stable_eureka_worker.defaults import DEFAULTS
 from stable_eureka_worker.jobs import Limits, LocalProcessExecutor
 
 SIG = "def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):"
@@ -141,6 +142,15 @@ def test_smoke_of_a_good_reward(
     assert events.names()[0] == "started"
     assert isinstance(events.of("started")[0]["pid"], int)
     assert events.phases() == ["load_env", "bind_reward", "smoke"]
+
+
+def test_smoke_steps_default_to_the_shared_defaults(
+    executor: LocalProcessExecutor, cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str]
+) -> None:
+    params = {"env": cartpole_env, "code": reward_fixture("good"), "smoke": {}, "reward_file": "reward.py"}
+    result = submit(executor, "smoke", params)[1].result(timeout=60)
+    assert result["status"] == "succeeded", result
+    assert result["smoke"]["steps"] == DEFAULTS.smoke.steps  # defaults.json, as the TypeScript side sends
 
 
 def test_smoke_warns_about_flat_and_missing_components(

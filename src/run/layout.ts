@@ -1,5 +1,6 @@
 /**
- * The run folder: where every file of a run lives, and the records those files hold. This is
+ * The run folder: where every file of a run lives, and every read and write of them (the
+ * records' types are in records.ts). No other module spells a file name of a run. This is
  * the contract between the loop (which writes), the report and notebooks (which read), and a
  * later `--resume` (which reads and continues). Documented for people in the README.
  *
@@ -18,6 +19,7 @@
  *       feedback.md             what the next iteration is told (the reflection or a person's text)
  *       feedback.json           FeedbackRecord: where feedback.md came from
  *       sample_<j>/
+ *         policy.gif            a GIF of this sample's policy, when one was rendered
  *         response.md           the LLM's answer (response_fix<k>.md: answers to the k-th fix request)
  *         reward.py             the reward code that was checked last (the one trained, if any)
  *         checks.jsonl          one CheckRecord per check attempt
@@ -30,11 +32,27 @@
  *                               evaluation.json
  *     final/                    evaluation.json (the best policy, deterministic, seeded), policy.gif
  *     report.html               `stable-eureka report` output
+ *     iteration_<i>.replaced-<time>/   an iteration set aside to run it again (never deleted)
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import type { CheckStage, EvalPoint, EvaluateSuccess, JobStatus } from '../worker/protocol';
+import type { ChatMessage } from '../prompts';
+import type { EnvDescription, EvalPoint, TrainResult } from '../worker/protocol';
+import { appendJsonl, copyFile, readJson, readJsonl, readText, writeJson, writeText } from './files';
+import type {
+  BenchmarkRecord,
+  BestRecord,
+  CheckRecord,
+  FeedbackRecord,
+  FinalRecord,
+  IterationRecord,
+  LlmCallRecord,
+  RunEvent,
+  RunRecord,
+  SampleRecord,
+} from './records';
 
-export const RUN_FORMAT = 1;
+export * from './records';
 
 export const runFiles = {
   run: 'run.json',
@@ -56,184 +74,172 @@ export const bestDir = (run: string) => path.join(run, 'best');
 export const finalDir = (run: string) => path.join(run, 'final');
 export const benchmarkDir = (run: string) => path.join(run, 'benchmark');
 
-export type RunStatus = 'running' | 'interrupted' | 'failed' | 'done';
+/** Every file of a run folder by what it holds. */
+export const runPaths = {
+  run: (run: string) => path.join(run, runFiles.run),
+  configYaml: (run: string) => path.join(run, runFiles.configYaml),
+  configJson: (run: string) => path.join(run, runFiles.configJson),
+  env: (run: string) => path.join(run, runFiles.env),
+  events: (run: string) => path.join(run, runFiles.events),
+  llmCalls: (run: string) => path.join(run, runFiles.llmCalls),
+  report: (run: string) => path.join(run, runFiles.report),
+  messages: (run: string, i: number) => path.join(iterationDir(run, i), 'messages.json'),
+  prompt: (run: string, i: number) => path.join(iterationDir(run, i), 'prompt.md'),
+  iteration: (run: string, i: number) => path.join(iterationDir(run, i), 'iteration.json'),
+  reflection: (run: string, i: number) => path.join(iterationDir(run, i), 'reflection.md'),
+  feedback: (run: string, i: number) => path.join(iterationDir(run, i), 'feedback.md'),
+  feedbackRecord: (run: string, i: number) => path.join(iterationDir(run, i), 'feedback.json'),
+  sample: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'sample.json'),
+  reward: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'reward.py'),
+  checks: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'checks.jsonl'),
+  sampleGif: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'policy.gif'),
+  evals: (run: string, i: number, j: number) => path.join(trainDir(run, i, j), 'evals.jsonl'),
+  trainResult: (run: string, i: number, j: number) => path.join(trainDir(run, i, j), 'result.json'),
+  bestRecord: (run: string) => path.join(bestDir(run), 'best.json'),
+  bestReward: (run: string) => path.join(bestDir(run), 'reward.py'),
+  bestModel: (run: string) => path.join(bestDir(run), 'best_model.zip'),
+  finalEvaluation: (run: string) => path.join(finalDir(run), 'evaluation.json'),
+  finalGif: (run: string) => path.join(finalDir(run), 'policy.gif'),
+  benchmarkEvaluation: (run: string) => path.join(benchmarkDir(run), 'evaluation.json'),
+  benchmarkTrain: (run: string) => path.join(benchmarkDir(run), 'train'),
+} as const;
 
-/** Where a sample's code came from: the LLM, or a person's edit (never passed off as LLM output). */
-export type SampleOrigin = 'llm' | 'edit';
+const numbered = (prefix: string) => new RegExp(`^${prefix}_(\\d+)$`);
+
+/** The numbers i of the `<prefix>_<i>` folders in dir, in order (none if dir is missing). */
+function listNumbered(dir: string, prefix: string): number[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const re = numbered(prefix);
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => re.exec(e.name)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
 
 /**
- * pending: waiting for its check (or a fix from the LLM); checked: passed, not yet training;
- * invalid: no usable reward after every fix attempt; duplicate: same normalised code as a sample that trains (its figures are that
- * one's); queued/training: waiting for or in its training job; trained: done; failed: the
- * training job failed (reason recorded); interrupted: stopped by the user, redone on resume.
+ * Reads and writes one run folder. Strict by default: a file that is not valid JSON throws
+ * with its path and what to do. With `tolerant` (the report, which must show a run killed at
+ * any point), a file that cannot be read or parsed reads as missing and adds a line to
+ * `warnings`.
  */
-export type SampleStatus = 'pending' | 'checked' | 'invalid' | 'duplicate' | 'queued' | 'training' | 'trained' | 'failed' | 'interrupted';
+export class RunFolder {
+  readonly warnings: string[] = [];
 
-export interface SampleRef {
-  iteration: number;
-  sample: number;
+  constructor(
+    readonly dir: string,
+    private readonly opts: { tolerant?: boolean } = {},
+  ) {}
+
+  // --- reading ----------------------------------------------------------------------------
+
+  private text(file: string): string | null {
+    if (!this.opts.tolerant) return readText(file);
+    try {
+      return readText(file);
+    } catch (e) {
+      this.warnings.push(`${path.relative(this.dir, file)}: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  private json<T>(file: string): T | null {
+    if (!this.opts.tolerant) return readJson<T>(file);
+    const t = this.text(file);
+    if (t === null) return null;
+    try {
+      const v = JSON.parse(t) as unknown;
+      return v !== null && typeof v === 'object' ? (v as T) : null;
+    } catch (e) {
+      this.warnings.push(`${path.relative(this.dir, file)}: not valid JSON (${(e as Error).message}); left out`);
+      return null;
+    }
+  }
+
+  private jsonl<T>(file: string): T[] {
+    if (!this.opts.tolerant) return readJsonl<T>(file);
+    try {
+      return readJsonl<T>(file).filter((v) => v !== null && typeof v === 'object');
+    } catch (e) {
+      this.warnings.push(`${path.relative(this.dir, file)}: ${(e as Error).message}`);
+      return [];
+    }
+  }
+
+  isRun = () => fs.existsSync(runPaths.run(this.dir));
+  run = () => this.json<RunRecord>(runPaths.run(this.dir));
+  config = () => this.json<unknown>(runPaths.configJson(this.dir));
+  env = () => this.json<EnvDescription>(runPaths.env(this.dir));
+  llmCalls = () => this.jsonl<LlmCallRecord>(runPaths.llmCalls(this.dir));
+  /** Iteration numbers with a folder, in order. */
+  iterations = () => listNumbered(this.dir, 'iteration');
+  /** Sample numbers of iteration i with a folder, in order. */
+  sampleNumbers = (i: number) => listNumbered(iterationDir(this.dir, i), 'sample');
+  hasIteration = (i: number) => fs.existsSync(iterationDir(this.dir, i));
+  hasSample = (i: number, j: number) => fs.existsSync(sampleDir(this.dir, i, j));
+  messages = (i: number) => this.json<ChatMessage[]>(runPaths.messages(this.dir, i));
+  iteration = (i: number) => this.json<IterationRecord>(runPaths.iteration(this.dir, i));
+  reflection = (i: number) => this.text(runPaths.reflection(this.dir, i));
+  feedbackText = (i: number) => this.text(runPaths.feedback(this.dir, i));
+  feedbackRecord = (i: number) => this.json<FeedbackRecord>(runPaths.feedbackRecord(this.dir, i));
+  sample = (i: number, j: number) => this.json<SampleRecord>(runPaths.sample(this.dir, i, j));
+  reward = (i: number, j: number) => this.text(runPaths.reward(this.dir, i, j));
+  response = (i: number, j: number, attempt: number) => this.text(responseFile(this.dir, i, j, attempt));
+  checks = (i: number, j: number) => this.jsonl<CheckRecord>(runPaths.checks(this.dir, i, j));
+  evals = (i: number, j: number) => this.jsonl<EvalPoint>(runPaths.evals(this.dir, i, j));
+  best = () => this.json<BestRecord>(runPaths.bestRecord(this.dir));
+  bestReward = () => this.text(runPaths.bestReward(this.dir));
+  final = () => this.json<FinalRecord>(runPaths.finalEvaluation(this.dir));
+  benchmark = () => this.json<BenchmarkRecord>(runPaths.benchmarkEvaluation(this.dir));
+
+  // --- writing (each write whole, or one appended line: a kill leaves old or new) ----------
+
+  saveRun = (r: RunRecord) => writeJson(runPaths.run(this.dir), r);
+  saveConfig = (config: unknown) => writeJson(runPaths.configJson(this.dir), config);
+  copyConfigYaml = (from: string) => fs.copyFileSync(from, runPaths.configYaml(this.dir));
+  saveEnv = (e: EnvDescription) => writeJson(runPaths.env(this.dir), e);
+  appendEvent = (e: RunEvent & { at: string }) => appendJsonl(runPaths.events(this.dir), e);
+  appendLlmCall = (r: LlmCallRecord) => appendJsonl(runPaths.llmCalls(this.dir), r);
+  /** The conversation of iteration i, as JSON and as readable Markdown. */
+  saveMessages(i: number, messages: ChatMessage[]): void {
+    writeJson(runPaths.messages(this.dir, i), messages);
+    writeText(runPaths.prompt(this.dir, i), messages.map((m) => `## ${m.role}\n\n${m.content.trimEnd()}\n`).join('\n'));
+  }
+  dropMessages = (i: number) => fs.rmSync(runPaths.messages(this.dir, i), { force: true });
+  saveIteration = (r: IterationRecord) => writeJson(runPaths.iteration(this.dir, r.iteration), r);
+  saveReflection = (i: number, text: string) => writeText(runPaths.reflection(this.dir, i), text);
+  saveFeedback(i: number, text: string, record: FeedbackRecord): void {
+    writeText(runPaths.feedback(this.dir, i), text);
+    writeJson(runPaths.feedbackRecord(this.dir, i), record);
+  }
+  saveSample = (s: SampleRecord) => writeJson(runPaths.sample(this.dir, s.iteration, s.sample), s);
+  saveReward = (i: number, j: number, code: string) => writeText(runPaths.reward(this.dir, i, j), code);
+  saveResponse = (i: number, j: number, attempt: number, text: string) => writeText(responseFile(this.dir, i, j, attempt), text);
+  appendCheck = (i: number, j: number, r: CheckRecord) => appendJsonl(runPaths.checks(this.dir, i, j), r);
+  saveTrainResult = (i: number, j: number, r: TrainResult) => writeJson(runPaths.trainResult(this.dir, i, j), r);
+  /** A new global best: its model, code and record in best/. */
+  saveBest(record: BestRecord, modelFrom: string): void {
+    copyFile(modelFrom, runPaths.bestModel(this.dir));
+    writeText(runPaths.bestReward(this.dir), record.code);
+    writeJson(runPaths.bestRecord(this.dir), record);
+  }
+  dropBest = () => fs.rmSync(bestDir(this.dir), { recursive: true, force: true });
+  saveFinal = (r: FinalRecord) => writeJson(runPaths.finalEvaluation(this.dir), r);
+  /** The final evaluation is of an older best, or of none: gone. */
+  dropFinal = () => fs.rmSync(finalDir(this.dir), { recursive: true, force: true });
+  saveBenchmark = (r: BenchmarkRecord) => writeJson(runPaths.benchmarkEvaluation(this.dir), r);
+
+  /** Renames iteration i's folder aside (kept, never deleted); returns the new path. */
+  setIterationAside(i: number, stamp: string): string {
+    const from = iterationDir(this.dir, i);
+    const to = `${from}.replaced-${stamp.replace(/[:.]/g, '-')}`;
+    fs.renameSync(from, to);
+    return to;
+  }
 }
-
-export interface SampleFailure {
-  /** 'llm' (no answer), 'extract' (no code in the answer), a check stage, or 'train'. */
-  stage: 'llm' | 'extract' | CheckStage | 'train';
-  reason: string;
-  /** For training failures: the job's end (failed, timeout, out_of_memory, crashed). */
-  status?: JobStatus;
-  traceback?: string | null;
-  line?: number | null;
-}
-
-export interface Fitness {
-  /** Mean fitness_score over the eval episodes at the best checkpoint. */
-  fitness: number;
-  fitness_std: number;
-  timesteps: number;
-}
-
-export interface SampleRecord extends SampleRef {
-  origin: SampleOrigin;
-  status: SampleStatus;
-  /** LLM answers this sample took: 1 + fix requests. */
-  answers: number;
-  /** The code last checked (also in reward.py); null when no code could be extracted. */
-  code: string | null;
-  /** The code in canonical form (ast.unparse without comments/docstrings), for deduplication. */
-  normalized: string | null;
-  duplicate_of: SampleRef | null;
-  failure: SampleFailure | null;
-  components: string[] | null;
-  /** Best checkpoint, from the training's evaluations. */
-  best: Fitness | null;
-  /** Last evaluation. */
-  final: Fitness | null;
-  best_model: string | null;
-  /** Where training started from (pretraining_with_best_model), if not from scratch. */
-  init_model: string | null;
-  train: { timesteps: number; wall_s: number; steps_per_s: number; device: string } | null;
-  /** Seconds spent on this sample: LLM answers, checks (with smoke runs), training. */
-  time: { llm_s: number; check_s: number; train_s: number };
-  tokens: { prompt: number; completion: number };
-  /** For origin 'edit': the sample the person started from, if any. */
-  edit_of?: SampleRef | null;
-  /** For origin 'edit': what the person said about the edit. */
-  note?: string | null;
-  updated: string;
-}
-
-export type IterationStatus = 'generating' | 'checking' | 'training' | 'reflecting' | 'done';
-
-export interface IterationRecord {
-  iteration: number;
-  status: IterationStatus;
-  samples: number;
-  /** The iteration's best sample by best-checkpoint fitness (ties: fewer steps). */
-  best: (SampleRef & Fitness) | null;
-  counts: Partial<Record<SampleStatus, number>>;
-  /** Wall seconds of the iteration's phases; overhead = total - the rest. */
-  time: { llm_s: number; check_s: number; train_s: number; total_s: number };
-  tokens: { prompt: number; completion: number };
-  started: string;
-  finished: string | null;
-}
-
-export interface FeedbackRecord {
-  /** reflection: the automatic one; human: a person's text replaced it; both: a person's text was added to it. */
-  source: 'reflection' | 'human' | 'both' | 'failures';
-  iteration: number;
-  /** The sample whose response the next iteration's history shows as the assistant turn. */
-  about: SampleRef | null;
-  warnings: string[];
-  written: string;
-}
-
-export interface BestRecord extends SampleRef, Fitness {
-  code: string;
-  best_model: string;
-  components: string[] | null;
-  origin: SampleOrigin;
-}
-
-export interface FinalRecord extends Omit<EvaluateSuccess, 'status'> {
-  of: SampleRef;
-  model: string;
-  deterministic: boolean;
-  seed: number;
-}
-
-export interface BenchmarkRecord {
-  gym_id: string;
-  status: JobStatus;
-  reason: string | null;
-  /** Best checkpoint during training, and the deterministic evaluation of it (same seeds as final). */
-  best: Fitness | null;
-  evaluation: Omit<EvaluateSuccess, 'status' | 'episodes'> | null;
-  wall_s: number;
-}
-
-export interface RunRecord {
-  format: typeof RUN_FORMAT;
-  status: RunStatus;
-  created: string;
-  updated: string;
-  /** The config file this run was started from (config.yml holds its text). */
-  config_file: string;
-  env_dir: string;
-  env_class: string;
-  backend: string;
-  model: string;
-  iterations: number;
-  samples: number;
-  /** Iterations fully done. */
-  completed_iterations: number;
-  best: (SampleRef & Fitness) | null;
-  final: { fitness_mean: number; fitness_std: number; episodes: number; gif: string | null } | null;
-  benchmark: { gym_id: string; fitness_mean: number | null; status: JobStatus } | null;
-  /** Human-normalised score of the final evaluation: (ours - sparse) / |human - sparse|, clipped to [0, 3]. */
-  hns: { value: number; sparse: number; human: number; human_from: 'config' | 'benchmark' } | null;
-  tokens: { prompt: number; completion: number };
-  error: string | null;
-}
-
-export interface CheckRecord {
-  answer: number;
-  passed: boolean;
-  stage: CheckStage | 'extract';
-  message: string;
-  /** What the LLM is told when this check failed. */
-  feedback: string;
-  wall_s: number;
-  at: string;
-}
-
-export interface LlmCallRecord {
-  iteration: number;
-  /** generate: the iteration's samples; fix: one sample's fix request. */
-  purpose: 'generate' | 'fix';
-  samples: number[];
-  backend: string;
-  model: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-  ms: number;
-  attempts: number;
-  error: string | null;
-  at: string;
-}
-
-/** What happens during a run, as it happens: appended to events.jsonl and passed to listeners. */
-export type RunEvent =
-  | { type: 'run'; status: RunStatus; message?: string }
-  | { type: 'iteration'; iteration: number; status: IterationStatus }
-  | { type: 'llm'; iteration: number; purpose: 'generate' | 'fix'; samples: number[]; phase: 'start' | 'done' | 'error'; message?: string }
-  | { type: 'sample'; iteration: number; sample: number; status: SampleStatus; message?: string }
-  | { type: 'eval'; iteration: number; sample: number; point: EvalPoint }
-  | { type: 'best'; iteration: number; sample: number; fitness: number }
-  | { type: 'final'; fitness_mean: number; fitness_std: number; gif: string | null }
-  | { type: 'benchmark'; gym_id: string; phase: 'start' | 'done'; fitness_mean?: number | null }
-  | { type: 'log'; level: 'info' | 'warning'; message: string };
-
-/** Not written to events.jsonl (too frequent): for live displays only. */
-export type LiveEvent =
-  | { type: 'llm_text'; iteration: number; sample: number; text: string }
-  | { type: 'progress'; iteration: number | null; sample: number | null; timesteps: number; total: number; steps_per_s: number };

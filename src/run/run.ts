@@ -14,21 +14,16 @@ import { backendFromConfig } from '../llm/factory';
 import { LOCAL_MODEL_NAME } from '../llm/local';
 import { LlmError, type Completion, type LlmBackend } from '../llm/types';
 import { executionErrorMessage, initialMessages, nextIterationMessages, type ChatMessage, type PromptEnv } from '../prompts';
-import { failuresFeedback, peak, reflect, type SampleOutcome } from '../reflect';
-import { selectBest } from '../select';
+import { failuresFeedback, reflect, type SampleOutcome } from '../reflect';
+import { isBetter, peak, selectBest } from './selection';
 import { checkReward, evaluatePolicy, rlSection, trainReward } from '../training';
 import { getWorker, type PythonWorker } from '../worker/client';
 import type { EnvDescription, EvalPoint, TrainResult } from '../worker/protocol';
-import { appendJsonl, copyFile, readJson, readJsonl, readText, writeJson, writeText } from './files';
 import {
   RUN_FORMAT,
-  benchmarkDir,
-  bestDir,
-  finalDir,
-  iterationDir,
-  responseFile,
+  RunFolder,
   runFiles,
-  sampleDir,
+  runPaths,
   trainDir,
   type BenchmarkRecord,
   type BestRecord,
@@ -62,7 +57,7 @@ export interface RunOptions {
   /** Every event, persisted ones and live ones (streamed text, training progress). */
   onEvent?: (e: RunEvent | LiveEvent) => void;
   signal?: AbortSignal;
-  /** Random steps of each reward's smoke run (default 2000). */
+  /** Random steps of each reward's smoke run (default: `smoke.steps` of the worker's defaults.json). */
   smokeSteps?: number;
 }
 
@@ -77,7 +72,6 @@ export interface CreateOptions extends RunOptions {
 const now = () => new Date().toISOString();
 const FINAL_STATUSES: SampleStatus[] = ['trained', 'failed', 'invalid', 'duplicate'];
 const fitnessOf = (p: EvalPoint): Fitness => ({ fitness: p.fitness_mean, fitness_std: p.fitness_std, timesteps: p.timesteps });
-const better = (a: Fitness, b: Fitness | null) => !b || a.fitness > b.fitness || (a.fitness === b.fitness && a.timesteps < b.timesteps);
 
 /** Waits for every task (none is left writing), then throws the first error, an interruption first. */
 async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
@@ -112,6 +106,8 @@ function claimRunDir(config: Config, cwd: string, explicit?: string): string {
 
 export class Run {
   readonly dir: string;
+  /** Every file of the run folder (layout.ts). */
+  readonly folder: RunFolder;
   loaded: LoadedConfig;
   record: RunRecord;
   private readonly opts: RunOptions;
@@ -122,12 +118,13 @@ export class Run {
 
   private constructor(dir: string, loaded: LoadedConfig, record: RunRecord, opts: RunOptions) {
     this.dir = dir;
+    this.folder = new RunFolder(dir);
     this.loaded = loaded;
     this.record = record;
     this.opts = opts;
     this.backendInstance = opts.backend ?? null;
     this.llmSlots = new Slots(loaded.config.eureka.backend === 'local' ? 1 : loaded.config.eureka.concurrency);
-    this.envDescription = readJson<EnvDescription>(path.join(dir, runFiles.env));
+    this.envDescription = this.folder.env();
   }
 
   /** A new run folder for a config file: the config copied in, nothing generated yet. */
@@ -136,8 +133,9 @@ export class Run {
     const loaded = loadConfig(configFile, { cwd });
     const config = opts.overrides ? applyOverrides(loaded.config, opts.overrides, 'command-line options') : loaded.config;
     const dir = claimRunDir(config, cwd, opts.dir);
-    fs.copyFileSync(loaded.file, path.join(dir, runFiles.configYaml));
-    writeJson(path.join(dir, runFiles.configJson), config);
+    const folder = new RunFolder(dir);
+    folder.copyConfigYaml(loaded.file);
+    folder.saveConfig(config);
     const record: RunRecord = {
       format: RUN_FORMAT,
       status: 'running',
@@ -158,24 +156,25 @@ export class Run {
       tokens: { prompt: 0, completion: 0 },
       error: null,
     };
-    writeJson(path.join(dir, runFiles.run), record);
+    folder.saveRun(record);
     return new Run(dir, { ...loaded, config }, record, opts);
   }
 
   /** An existing run folder, to inspect or continue. `overrides` may extend it (more iterations). */
   static open(dir: string, opts: RunOptions & { overrides?: Overrides } = {}): Run {
     const abs = path.resolve(dir);
-    const record = readJson<RunRecord>(path.join(abs, runFiles.run));
+    const folder = new RunFolder(abs);
+    const record = folder.run();
     if (!record) throw new Error(`${abs} is not a run folder (no ${runFiles.run})`);
     if (record.format !== RUN_FORMAT) throw new Error(`${abs}: run format ${record.format} is not ${RUN_FORMAT}, which this version reads`);
-    const configFile = path.join(abs, runFiles.configJson);
-    let config = validateConfig(readJson(configFile), configFile);
+    const configFile = runPaths.configJson(abs);
+    let config = validateConfig(folder.config(), configFile);
     if (opts.overrides) {
       const { iterations, ...rest } = opts.overrides;
       const changed = Object.entries(rest).filter(([, v]) => v !== undefined).map(([k]) => k);
       if (changed.length) throw new Error(`a resumed run keeps its settings; only --iterations can change (got ${changed.join(', ')})`);
       config = applyOverrides(config, { iterations }, 'command-line options');
-      writeJson(configFile, config);
+      folder.saveConfig(config);
       record.iterations = config.eureka.iterations;
     }
     if (!fs.existsSync(record.env_dir)) throw new Error(`${abs}: the run's env folder ${record.env_dir} no longer exists; put it back there`);
@@ -196,17 +195,17 @@ export class Run {
   // ---------------------------------------------------------------------------------------
 
   iteration(i: number): IterationRecord | null {
-    return readJson<IterationRecord>(path.join(iterationDir(this.dir, i), 'iteration.json'));
+    return this.folder.iteration(i);
   }
 
   sample(i: number, j: number): SampleRecord | null {
-    return readJson<SampleRecord>(path.join(sampleDir(this.dir, i, j), 'sample.json'));
+    return this.folder.sample(i, j);
   }
 
   samples(i: number): SampleRecord[] {
     const out: SampleRecord[] = [];
     for (let j = 0; ; j++) {
-      if (!fs.existsSync(sampleDir(this.dir, i, j))) return out;
+      if (!this.folder.hasSample(i, j)) return out;
       const s = this.sample(i, j);
       if (s) out.push(s);
     }
@@ -214,19 +213,19 @@ export class Run {
 
   /** Evaluations of a sample's training so far (the worker appends them as they happen). */
   evals(i: number, j: number): EvalPoint[] {
-    return readJsonl<EvalPoint>(path.join(trainDir(this.dir, i, j), 'evals.jsonl'));
+    return this.folder.evals(i, j);
   }
 
   /** The text of a sample's latest answer (a person's edit is shown as code). */
   response(i: number, j: number): string | null {
     const s = this.sample(i, j);
     if (s?.origin === 'edit') return s.code ? '```python\n' + s.code.trimEnd() + '\n```\n' : null;
-    return readText(responseFile(this.dir, i, j, Math.max(0, (s?.answers ?? 1) - 1)));
+    return this.folder.response(i, j, Math.max(0, (s?.answers ?? 1) - 1));
   }
 
   feedback(i: number): { text: string; record: FeedbackRecord } | null {
-    const text = readText(path.join(iterationDir(this.dir, i), 'feedback.md'));
-    const record = readJson<FeedbackRecord>(path.join(iterationDir(this.dir, i), 'feedback.json'));
+    const text = this.folder.feedbackText(i);
+    const record = this.folder.feedbackRecord(i);
     return text !== null && record ? { text, record } : null;
   }
 
@@ -235,24 +234,24 @@ export class Run {
   // ---------------------------------------------------------------------------------------
 
   private emit(e: RunEvent | LiveEvent): void {
-    if (e.type !== 'llm_text' && e.type !== 'progress') appendJsonl(path.join(this.dir, runFiles.events), { at: now(), ...e });
+    if (e.type !== 'llm_text' && e.type !== 'progress') this.folder.appendEvent({ at: now(), ...e });
     this.opts.onEvent?.(e);
   }
 
   private saveRecord(): void {
     this.record.updated = now();
-    writeJson(path.join(this.dir, runFiles.run), this.record);
+    this.folder.saveRun(this.record);
   }
 
   private saveSample(s: SampleRecord, message?: string): SampleRecord {
     s.updated = now();
-    writeJson(path.join(sampleDir(this.dir, s.iteration, s.sample), 'sample.json'), s);
+    this.folder.saveSample(s);
     this.emit({ type: 'sample', iteration: s.iteration, sample: s.sample, status: s.status, ...(message ? { message } : {}) });
     return s;
   }
 
   private saveIteration(r: IterationRecord): void {
-    writeJson(path.join(iterationDir(this.dir, r.iteration), 'iteration.json'), r);
+    this.folder.saveIteration(r);
   }
 
   private newSample(i: number, j: number, origin: SampleRecord['origin']): SampleRecord {
@@ -291,7 +290,7 @@ export class Run {
     if (this.envDescription) return this.envDescription;
     const worker = await this.worker();
     this.envDescription = await worker.describeEnv(envRefFromConfig(this.loaded));
-    writeJson(path.join(this.dir, runFiles.env), this.envDescription);
+    this.folder.saveEnv(this.envDescription);
     for (const w of this.envDescription.warnings) this.emit({ type: 'log', level: 'warning', message: w });
     return this.envDescription;
   }
@@ -318,8 +317,7 @@ export class Run {
    * messages.json the first time and read from there after, so a resumed run asks the same.
    */
   async messages(i: number): Promise<ChatMessage[]> {
-    const file = path.join(iterationDir(this.dir, i), 'messages.json');
-    const saved = readJson<ChatMessage[]>(file);
+    const saved = this.folder.messages(i);
     if (saved) return saved;
     const initial = await this.initialMessages();
     let messages = initial;
@@ -330,8 +328,7 @@ export class Run {
       const answer = about ? this.response(about.iteration, about.sample) : null;
       messages = answer ? nextIterationMessages(initial, answer, fb.text) : [...initial.slice(0, -1), { role: 'user', content: `${initial.at(-1)!.content}\n\n${fb.text}` }];
     }
-    writeJson(file, messages);
-    writeText(path.join(iterationDir(this.dir, i), 'prompt.md'), messages.map((m) => `## ${m.role}\n\n${m.content.trimEnd()}\n`).join('\n'));
+    this.folder.saveMessages(i, messages);
     return messages;
   }
 
@@ -362,7 +359,7 @@ export class Run {
         attempts: Math.max(...completions.map((c) => c.attempts)),
         error: null,
       };
-      appendJsonl(path.join(this.dir, runFiles.llmCalls), record);
+      this.folder.appendLlmCall(record);
       this.record.tokens.prompt += record.prompt_tokens;
       this.record.tokens.completion += record.completion_tokens;
       this.saveRecord();
@@ -371,7 +368,7 @@ export class Run {
     } catch (err) {
       if (this.opts.signal?.aborted) throw new RunInterrupted(this.dir);
       const message = (err as Error).message;
-      appendJsonl(path.join(this.dir, runFiles.llmCalls), { ...base, prompt_tokens: 0, completion_tokens: 0, ms: 0, attempts: 0, error: message });
+      this.folder.appendLlmCall({ ...base, prompt_tokens: 0, completion_tokens: 0, ms: 0, attempts: 0, error: message });
       this.emit({ type: 'llm', iteration: i, purpose, samples, phase: 'error', message });
       throw err instanceof LlmError ? err : new LlmError('server', message, false);
     }
@@ -390,7 +387,7 @@ export class Run {
     const completions = await this.ask(i, 'generate', missing, messages, this.config.rl.training.seed * 1000 + i * 100 + missing[0]!, timeline);
     completions.forEach((c, n) => {
       const j = missing[n]!;
-      writeText(responseFile(this.dir, i, j, 0), c.text);
+      this.folder.saveResponse(i, j, 0, c.text);
       const s = this.newSample(i, j, 'llm');
       s.answers = 1;
       s.time.llm_s = c.ms / 1000;
@@ -412,7 +409,6 @@ export class Run {
     if (!s) throw new Error(`iteration ${i} has no sample ${j}`);
     if (s.status !== 'pending') return s;
     const env = envRefFromConfig(this.loaded);
-    const checksFile = path.join(sampleDir(this.dir, i, j), 'checks.jsonl');
     for (;;) {
       this.throwIfAborted();
       const answer = Math.max(0, s.answers - 1);
@@ -420,7 +416,7 @@ export class Run {
       let record: CheckRecord;
       let why = 'no code';
       if (s.origin === 'llm') {
-        const extraction = extractReward(readText(responseFile(this.dir, i, j, answer)) ?? '');
+        const extraction = extractReward(this.folder.response(i, j, answer) ?? '');
         s.code = extraction.ok ? extraction.code : null;
         if (!extraction.ok) why = extraction.reason;
       }
@@ -428,7 +424,7 @@ export class Run {
         record = { answer, passed: false, stage: 'extract', message: why, feedback: `No reward function could be taken from your answer: ${why}`, wall_s: 0, at: now() };
         s.failure = { stage: 'extract', reason: why };
       } else {
-        writeText(path.join(sampleDir(this.dir, i, j), 'reward.py'), s.code);
+        this.folder.saveReward(i, j, s.code);
         const code = s.code;
         const run = () => this.worker().then((worker) => checkReward(env, code, { worker, signal: this.opts.signal, smokeSteps: this.opts.smokeSteps }));
         const result = await (timeline ? timeline.time('check', run) : run());
@@ -448,7 +444,7 @@ export class Run {
         s.failure = result.passed ? null : { stage: result.stage, reason: record.message, line: first?.line ?? result.failure?.line ?? null, traceback: result.failure?.traceback ?? null };
       }
       s.time.check_s += (performance.now() - started) / 1000;
-      appendJsonl(checksFile, record);
+      this.folder.appendCheck(i, j, record);
       if (record.passed) {
         s.status = 'checked';
         return this.saveSample(s, 'passed its checks');
@@ -458,10 +454,10 @@ export class Run {
         return this.saveSample(s, s.failure?.reason);
       }
       this.saveSample(s, `check failed (${record.stage}); asking the LLM for a fix`);
-      const previous = readText(responseFile(this.dir, i, j, answer)) ?? '';
+      const previous = this.folder.response(i, j, answer) ?? '';
       const messages = [...(await this.messages(i)), { role: 'assistant' as const, content: previous }, executionErrorMessage(record.feedback)];
       const [fix] = await this.ask(i, 'fix', [j], messages, this.config.rl.training.seed * 1000 + i * 100 + j + 50 * s.answers, timeline);
-      writeText(responseFile(this.dir, i, j, s.answers), fix!.text);
+      this.folder.saveResponse(i, j, s.answers, fix!.text);
       s.answers += 1;
       s.time.llm_s += fix!.ms / 1000;
       s.tokens.prompt += fix!.promptTokens;
@@ -504,7 +500,7 @@ export class Run {
       return this.saveSample(s, `same reward as iteration ${twin.iteration} sample ${twin.sample}; trained once`);
     }
     const code = s.code;
-    const initModel = this.config.eureka.pretraining_with_best_model && this.record.best ? path.join(bestDir(this.dir), 'best_model.zip') : null;
+    const initModel = this.config.eureka.pretraining_with_best_model && this.record.best ? runPaths.bestModel(this.dir) : null;
     s.status = 'queued';
     s.init_model = initModel;
     s.failure = null;
@@ -528,7 +524,7 @@ export class Run {
         });
       return timeline ? timeline.time('train', go) : go();
     });
-    writeJson(path.join(trainDir(this.dir, i, j), 'result.json'), result);
+    this.folder.saveTrainResult(i, j, result);
     s = { ...s };
     if (result.status === 'cancelled' || this.opts.signal?.aborted) {
       s.status = 'interrupted';
@@ -602,14 +598,12 @@ export class Run {
     }
     if (!s || !best || !s.best_model) return null;
     const global = this.record.best;
-    if (better(best, global) && !(global?.iteration === i && global.sample === s.sample)) {
-      copyFile(s.best_model, path.join(bestDir(this.dir), 'best_model.zip'));
-      writeText(path.join(bestDir(this.dir), 'reward.py'), s.code!);
-      const record: BestRecord = { ...best, code: s.code!, best_model: path.join(bestDir(this.dir), 'best_model.zip'), components: s.components, origin: s.origin };
-      writeJson(path.join(bestDir(this.dir), 'best.json'), record);
+    if (isBetter(best, global) && !(global?.iteration === i && global.sample === s.sample)) {
+      const record: BestRecord = { ...best, code: s.code!, best_model: runPaths.bestModel(this.dir), components: s.components, origin: s.origin };
+      this.folder.saveBest(record, s.best_model);
       this.record.best = best;
       // an extended run found a better policy: the final evaluation is of the old one
-      fs.rmSync(finalDir(this.dir), { recursive: true, force: true });
+      this.folder.dropFinal();
       this.record.final = null;
       this.record.hns = null;
       this.saveRecord();
@@ -623,12 +617,11 @@ export class Run {
    * list of failures when none trained. A person's feedback (setFeedback) is kept as it is.
    */
   reflect(i: number): { text: string; record: FeedbackRecord } {
-    const dir = iterationDir(this.dir, i);
     const outcomes = this.outcomes(i);
     const chosen = selectBest(outcomes);
     const reflection = reflect(chosen, outcomes);
     const auto = reflection?.text ?? failuresFeedback(outcomes);
-    writeText(path.join(dir, 'reflection.md'), auto);
+    this.folder.saveReflection(i, auto);
     const existing = this.feedback(i);
     if (existing && existing.record.source !== 'reflection' && existing.record.source !== 'failures') return existing;
     const firstAnswered = this.samples(i).find((s) => s.answers > 0);
@@ -639,8 +632,7 @@ export class Run {
       warnings: reflection?.warnings ?? [],
       written: now(),
     };
-    writeText(path.join(dir, 'feedback.md'), auto);
-    writeJson(path.join(dir, 'feedback.json'), record);
+    this.folder.saveFeedback(i, auto, record);
     return { text: auto, record };
   }
 
@@ -649,8 +641,7 @@ export class Run {
    * after it ('extend'). Recorded as a person's text, not as the program's.
    */
   setFeedback(i: number, text: string, mode: 'replace' | 'extend' = 'replace'): { text: string; record: FeedbackRecord } {
-    const dir = iterationDir(this.dir, i);
-    const auto = readText(path.join(dir, 'reflection.md')) ?? (mode === 'extend' ? this.reflect(i).text : '');
+    const auto = this.folder.reflection(i) ?? (mode === 'extend' ? this.reflect(i).text : '');
     const full = mode === 'extend' && auto ? `${auto.trimEnd()}\n\n${text.trim()}\n` : `${text.trim()}\n`;
     const chosen = selectBest(this.outcomes(i));
     const record: FeedbackRecord = {
@@ -660,10 +651,9 @@ export class Run {
       warnings: [],
       written: now(),
     };
-    writeText(path.join(dir, 'feedback.md'), full);
-    writeJson(path.join(dir, 'feedback.json'), record);
+    this.folder.saveFeedback(i, full, record);
     // the next iteration's prompt is rebuilt from this feedback if not generated yet
-    if (!fs.existsSync(sampleDir(this.dir, i + 1, 0))) fs.rmSync(path.join(iterationDir(this.dir, i + 1), 'messages.json'), { force: true });
+    if (!this.folder.hasSample(i + 1, 0)) this.folder.dropMessages(i + 1);
     this.emit({ type: 'log', level: 'info', message: `iteration ${i}: feedback written by a person (${record.source})` });
     return { text: full, record };
   }
@@ -674,12 +664,12 @@ export class Run {
    */
   addEdit(i: number, code: string, opts: { of?: SampleRef | null; note?: string | null } = {}): SampleRecord {
     let j = 0;
-    while (fs.existsSync(sampleDir(this.dir, i, j))) j++;
+    while (this.folder.hasSample(i, j)) j++;
     const s = this.newSample(i, j, 'edit');
     s.code = code;
     s.edit_of = opts.of ?? null;
     s.note = opts.note ?? null;
-    writeText(path.join(sampleDir(this.dir, i, j), 'reward.py'), code);
+    this.folder.saveReward(i, j, code);
     const from = s.edit_of ? ` from iteration ${s.edit_of.iteration} sample ${s.edit_of.sample}` : '';
     return this.saveSample(s, `edited by a person${from}`);
   }
@@ -690,17 +680,15 @@ export class Run {
    * be redone, since later ones were built on it.
    */
   resetIteration(i: number): string {
-    if (fs.existsSync(iterationDir(this.dir, i + 1))) throw new Error(`iteration ${i + 1} exists and was built on iteration ${i}; only the last iteration can be redone`);
-    const from = iterationDir(this.dir, i);
-    if (!fs.existsSync(from)) throw new Error(`iteration ${i} does not exist`);
-    const to = `${from}.replaced-${now().replace(/[:.]/g, '-')}`;
-    fs.renameSync(from, to);
+    if (this.folder.hasIteration(i + 1)) throw new Error(`iteration ${i + 1} exists and was built on iteration ${i}; only the last iteration can be redone`);
+    if (!this.folder.hasIteration(i)) throw new Error(`iteration ${i} does not exist`);
+    const to = this.folder.setIterationAside(i, now());
     this.record.completed_iterations = Math.min(this.record.completed_iterations, i);
     this.record.best = null;
     this.record.final = null;
     this.record.hns = null;
-    fs.rmSync(bestDir(this.dir), { recursive: true, force: true });
-    fs.rmSync(finalDir(this.dir), { recursive: true, force: true });
+    this.folder.dropBest();
+    this.folder.dropFinal();
     this.saveRecord();
     for (let k = 0; k < i; k++) this.select(k);
     this.emit({ type: 'log', level: 'info', message: `iteration ${i} set aside as ${path.basename(to)}; it runs again from its prompt` });
@@ -751,10 +739,9 @@ export class Run {
 
   /** The best policy on the config's evaluation episodes, deterministic and seeded, with its GIF. */
   async finalEvaluate(): Promise<FinalRecord | null> {
-    const file = path.join(finalDir(this.dir), 'evaluation.json');
-    const done = readJson<FinalRecord>(file);
+    const done = this.folder.final();
     if (done) return done;
-    const best = readJson<BestRecord>(path.join(bestDir(this.dir), 'best.json'));
+    const best = this.folder.best();
     if (!best) {
       this.emit({ type: 'log', level: 'warning', message: 'no sample trained successfully: there is no policy to evaluate' });
       return null;
@@ -766,7 +753,7 @@ export class Run {
       episodes: ev.num_episodes,
       seed: ev.seed,
       deterministic: true,
-      gif: ev.save_gif ? path.join(finalDir(this.dir), 'policy.gif') : null,
+      gif: ev.save_gif ? runPaths.finalGif(this.dir) : null,
       worker,
       signal: this.opts.signal,
     });
@@ -777,7 +764,7 @@ export class Run {
     }
     const { status: _, ...rest } = r;
     const record: FinalRecord = { ...rest, of: { iteration: best.iteration, sample: best.sample }, model: best.best_model, deterministic: true, seed: ev.seed };
-    writeJson(file, record);
+    this.folder.saveFinal(record);
     this.record.final = { fitness_mean: r.fitness_mean, fitness_std: r.fitness_std, episodes: r.episodes.length, gif: r.gif };
     this.saveRecord();
     this.emit({ type: 'final', fitness_mean: r.fitness_mean, fitness_std: r.fitness_std, gif: r.gif });
@@ -791,17 +778,16 @@ export class Run {
   async benchmark(): Promise<BenchmarkRecord | null> {
     const gymId = this.config.environment.benchmark;
     if (!gymId) return null;
-    const file = path.join(benchmarkDir(this.dir), 'evaluation.json');
-    const done = readJson<BenchmarkRecord>(file);
+    const done = this.folder.benchmark();
     if (done) return done;
     this.emit({ type: 'benchmark', gym_id: gymId, phase: 'start' });
     try {
-      return await this.trainBenchmark(gymId, file);
+      return await this.trainBenchmark(gymId);
     } catch (err) {
       if (err instanceof RunInterrupted || this.opts.signal?.aborted) throw new RunInterrupted(this.dir);
       // a benchmark that cannot run (say, an id gymnasium does not know) is reported, not fatal
       const record: BenchmarkRecord = { gym_id: gymId, status: 'failed', reason: (err as Error).message, best: null, evaluation: null, wall_s: 0 };
-      writeJson(file, record);
+      this.folder.saveBenchmark(record);
       this.record.benchmark = { gym_id: gymId, fitness_mean: null, status: 'failed' };
       this.saveRecord();
       this.emit({ type: 'log', level: 'warning', message: `benchmark ${gymId} could not run: ${record.reason}` });
@@ -809,10 +795,10 @@ export class Run {
     }
   }
 
-  private async trainBenchmark(gymId: string, file: string): Promise<BenchmarkRecord> {
+  private async trainBenchmark(gymId: string): Promise<BenchmarkRecord> {
     const worker = await this.worker();
     const env = { gym_id: gymId, kwargs: this.config.environment.kwargs ?? {}, max_episode_steps: this.config.environment.max_episode_steps };
-    const out = path.join(benchmarkDir(this.dir), 'train');
+    const out = runPaths.benchmarkTrain(this.dir);
     fs.rmSync(out, { recursive: true, force: true });
     const slots = await this.slotsForTraining();
     const started = performance.now();
@@ -847,7 +833,7 @@ export class Run {
       }
     }
     record.wall_s = (performance.now() - started) / 1000;
-    writeJson(file, record);
+    this.folder.saveBenchmark(record);
     this.record.benchmark = { gym_id: gymId, fitness_mean: record.evaluation?.fitness_mean ?? null, status: record.status };
     this.saveRecord();
     this.emit({ type: 'benchmark', gym_id: gymId, phase: 'done', fitness_mean: record.evaluation?.fitness_mean ?? null });
