@@ -193,7 +193,7 @@ async function local(k = 8, timesteps = 20_000) {
   const loaded = load('cartpole');
   const env = api.envRefFromConfig(loaded);
   const d = await worker.describeEnv(env);
-  const messages = api.initialMessages({ signature: d.call_site.signature, call: d.call_site.text, taskDescription: d.task_description, envCode: d.step_code });
+  const messages = api.initialMessages(api.promptEnv(d));
   const backend = new api.LocalBackend();
   await backend.generate(messages, { n: 1, seed: 0 }); // load the model
   const t = performance.now();

@@ -145,6 +145,9 @@ function buildTypeScript() {
   const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
   if (built > sources) return;
   log('building TypeScript');
+  // From an empty dist/: a module moved into a folder (report.ts -> report/index.ts) would
+  // otherwise leave its old dist/report.js behind, which Node loads before the folder.
+  fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
   fs.writeFileSync(stamp, new Date().toISOString());
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Every test: Python (pytest: worker, kernel, notebooks) and TypeScript (vitest: real worker and training), after setup.
+// Every test: the kernel preload's type check (tsc on kernel-ext/, first: about a second), Python (pytest:
+// worker, kernel, notebooks) and TypeScript (vitest: real worker and training), after setup.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,7 +37,10 @@ function ensureChromium() {
 }
 
 ensureChromium();
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const results = [
+  // kernel-ext/preload.cjs and preload/ are plain CommonJS with JSDoc types, loaded as they are.
+  ['kernel-ext types', step('Kernel preload type check (tsc -p kernel-ext/tsconfig.json)', process.execPath, [tsc, '-p', path.join('kernel-ext', 'tsconfig.json')])],
   ['pytest', step('Python tests (pytest)', python, ['-m', 'pytest', '-q', 'python/tests'], { PYTHONPATH: path.join(root, 'python') })],
   ['vitest', step('TypeScript tests (vitest)', process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run'])],
 ];

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './pyenv';
+import type { CheckResult, EnvDescription } from './worker/protocol';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -36,7 +37,20 @@ export interface PromptEnv {
   call: string;
   taskDescription: string;
   envCode: string;
-  allowedModules?: string[];
+  /** The worker's allow-list (describe_env's allowed_modules). */
+  allowedModules: string[];
+}
+
+/** What the prompts say about an env the worker described; `dir`: other prompt templates. */
+export function promptEnv(d: EnvDescription, dir?: string): PromptEnv {
+  return {
+    signature: d.call_site.signature,
+    call: d.call_site.text,
+    // an env folder without task_description.txt (the worker warned about it)
+    taskDescription: d.task_description ?? fill(template('no_task', dir), { class_name: d.class_name }).trim(),
+    envCode: d.step_code,
+    allowedModules: d.allowed_modules,
+  };
 }
 
 export interface PromptOptions {
@@ -53,7 +67,7 @@ export function initialMessages(env: PromptEnv, opts: PromptOptions = {}): ChatM
     fill(t('coding'), {
       signature: env.signature,
       call: env.call,
-      allowed_modules: (env.allowedModules ?? ['math', 'numpy', 'random']).join(', '),
+      allowed_modules: env.allowedModules.join(', '),
     }).trim(),
   ].join('\n\n');
   let user = fill(t('task'), { task_description: env.taskDescription.trim(), env_code: env.envCode.trimEnd() }).trim();
@@ -65,6 +79,43 @@ export function initialMessages(env: PromptEnv, opts: PromptOptions = {}): ChatM
 }
 
 /** The turn that shows the LLM why its reward could not run. */
+/**
+ * A template file of `key: text` lines (one sentence per key, for texts assembled from parts);
+ * every key must be there, so a template edited by hand fails loudly, not with a blank.
+ */
+export function keyedLines<K extends string>(name: string, keys: readonly K[], dir?: string): Record<K, string> {
+  const out: Record<string, string> = {};
+  for (const line of template(name, dir).split('\n')) {
+    const m = /^(\w+):\s(.*)$/.exec(line);
+    if (m) out[m[1]!] = m[2]!;
+  }
+  const missing = keys.filter((k) => !(k in out));
+  if (missing.length) throw new Error(`prompt template ${name}.md has no line for ${missing.join(', ')}`);
+  return out as Record<K, string>;
+}
+
+const CHECK_LINES = ['problem_at', 'problem', 'smoke', 'no_code'] as const;
+
+/**
+ * Why a reward failed its checks, for the LLM (inside execution_error.md): the worker reports
+ * structured problems (stage, message, line; the smoke run's phase and traceback), and the
+ * words around them are the templates' (check.md).
+ */
+export function checkFailureText(r: Pick<CheckResult, 'stage' | 'errors' | 'failure'>, dir?: string): string {
+  const t = keyedLines('check', CHECK_LINES, dir);
+  if (r.stage === 'smoke') {
+    const reason = r.errors[0]?.message ?? r.failure?.reason ?? '';
+    const head = fill(t.smoke, { phase: r.failure?.phase ?? 'smoke', reason });
+    return r.failure?.traceback ? `${head}\n${r.failure.traceback.trim()}` : head;
+  }
+  return r.errors.map((p) => (p.line ? fill(t.problem_at, { line: p.line, message: p.message }) : fill(t.problem, { message: p.message }))).join('\n');
+}
+
+/** Why no reward could be taken from an answer (extract.ts's reason), for the LLM. */
+export function noCodeText(reason: string, dir?: string): string {
+  return fill(keyedLines('check', CHECK_LINES, dir).no_code, { reason });
+}
+
 export function executionErrorMessage(error: string, dir?: string): ChatMessage {
   return { role: 'user', content: fill(template('execution_error', dir), { error: error.trim() }).trim() };
 }

@@ -2,7 +2,7 @@
  * The reward reflection: statistics of the best sample's training in, feedback text out.
  * Pure functions; the sentences come from src/prompts/ (reflection.md, advice.md, lines.md).
  */
-import { fill, template } from './prompts';
+import { fill, keyedLines, template } from './prompts';
 import { peak } from './run/selection';
 import type { EvalPoint } from './worker/protocol';
 
@@ -51,16 +51,10 @@ export function evalSeries(evals: EvalPoint[], points = 10): Series[] {
   ];
 }
 
-type LineKey = 'hacking' | 'flat' | 'dominating' | 'stalled' | 'failures' | 'failure';
+const LINE_KEYS = ['hacking', 'flat', 'dominating', 'stalled', 'failures', 'failure'] as const;
+type LineKey = (typeof LINE_KEYS)[number];
 
-function lines(dir?: string): Record<LineKey, string> {
-  const out: Record<string, string> = {};
-  for (const line of template('lines', dir).split('\n')) {
-    const m = /^(\w+):\s(.*)$/.exec(line);
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out as Record<LineKey, string>;
-}
+const lines = (dir?: string): Record<LineKey, string> => keyedLines('lines', LINE_KEYS, dir);
 
 /** What a person should look at: reward hacking, flat and dominating components, a stall. */
 export function diagnose(evals: EvalPoint[], dir?: string): string[] {

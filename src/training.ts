@@ -8,16 +8,7 @@ import type { LoadedConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { envRefFromConfig } from './envs';
 import { getWorker, type EventHandler, type PythonWorker } from './worker/client';
-import type {
-  CheckParams,
-  CheckResult,
-  EnvRef,
-  EvalPoint,
-  EvaluateResult,
-  ProgressEvent,
-  RlSection,
-  TrainResult,
-} from './worker/protocol';
+import type { CheckParams, CheckResult, EnvRef, EvalPoint, EvaluateResult, ProgressEvent, RlSection, TrainResult } from './worker/protocol';
 
 export interface CheckOptions {
   /** Random-action steps of the smoke run (default: `smoke` of the worker's defaults.json); false skips it. */
@@ -53,8 +44,9 @@ export interface TrainOptions {
   worker?: PythonWorker;
 }
 
+/** The config's rl section as a train request takes it: the parsed section is one as it is. */
 export function rlSection(loaded: LoadedConfig): RlSection {
-  return loaded.config.rl as unknown as RlSection;
+  return loaded.config.rl;
 }
 
 /** Train one reward with the config's algorithm and settings. */
@@ -73,10 +65,11 @@ export async function trainReward(loaded: LoadedConfig, code: string, opts: Trai
     },
     {
       signal: opts.signal,
-      onEvent: (event, data) => {
-        if (event === 'progress') opts.onProgress?.(data as unknown as ProgressEvent);
-        if (event === 'eval') opts.onEval?.(data as unknown as EvalPoint);
-        opts.onEvent?.(event, data);
+      onEvent: (...args) => {
+        const [event, data] = args;
+        if (event === 'progress') opts.onProgress?.(data);
+        if (event === 'eval') opts.onEval?.(data);
+        opts.onEvent?.(...args);
       },
     },
   );

@@ -6,11 +6,25 @@ import { execa } from 'execa';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { num, table } from '../src/cli/format';
 import { configsDir, envsDir, repoRoot, rewardsDir, tempDir } from './helpers';
 
 const bin = path.join(repoRoot, 'bin', 'stable-eureka.cjs');
 const cli = (args: string[], cwd = repoRoot) => execa(process.execPath, [bin, ...args], { cwd, reject: false, all: true });
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'stable_eureka_format');
+
+describe("the commands' formatting", () => {
+  it('prints every missing or non-finite number as n/a, the same in every command', () => {
+    expect(num(1.23456)).toBe('1.23');
+    expect(num(-0.5, 1)).toBe('-0.5');
+    expect(num(0, 3)).toBe('0.000');
+    for (const x of [null, undefined, NaN, Infinity, -Infinity]) expect(num(x)).toBe('n/a');
+  });
+
+  it('aligns a table without padding its last column', () => {
+    expect(table([['a', 'bb', 'c'], ['ccc', 'd', 'long note']])).toBe('a    bb  c\nccc  d   long note');
+  });
+});
 
 describe('stable-eureka check', () => {
   it('passes a good reward against an env folder, from another directory', async () => {

@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { VEGA_LITE_SCHEMA } from '../src/charts';
+import { VEGA_LITE_SCHEMA } from '../src/render/charts';
 import {
   MIME,
   NOTEBOOK_VEGA_LITE_SCHEMA,

@@ -15,6 +15,7 @@ const messages = initialMessages({
   call: 'self.compute_reward(x, action)',
   taskDescription: 'Keep x near zero.',
   envCode: 'def step(self, action):\n    ...\n'.repeat(400),
+  allowedModules: ['math', 'numpy', 'random'],
 });
 const fast = { retries: 2, baseDelayMs: 10 };
 

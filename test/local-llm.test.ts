@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractReward } from '../src/extract';
 import { componentsGrammar, LocalBackend, rewardResponse, signatureArgs, signatureFrom } from '../src/llm/local';
-import { initialMessages } from '../src/prompts';
+import { initialMessages, promptEnv } from '../src/prompts';
 import { PythonWorker } from '../src/worker/client';
 import { Run } from '../src/run/run';
 import { configsDir, envsDir, tempDir } from './helpers';
@@ -20,7 +20,7 @@ afterAll(() => worker?.shutdown());
 
 describe('local model pieces', () => {
   it('reads the signature from the prompt and builds the grammar from its arguments', () => {
-    const messages = initialMessages({ signature: 'def compute_reward(self, x, action)', call: 'self.compute_reward(x, action)', taskDescription: 't', envCode: 'c' });
+    const messages = initialMessages({ signature: 'def compute_reward(self, x, action)', call: 'self.compute_reward(x, action)', taskDescription: 't', envCode: 'c', allowedModules: ['math', 'numpy', 'random'] });
     const signature = signatureFrom(messages)!;
     expect(signature).toBe('def compute_reward(self, x, action)');
     expect(signatureArgs(signature)).toEqual(['x', 'action']);
@@ -54,7 +54,7 @@ describe('local model end to end', () => {
   ])('every %s sample is a reward that passes the checks and the smoke run', async (name, n) => {
     const env = { env_dir: path.join(envsDir, name) };
     const d = await worker.describeEnv(env);
-    const messages = initialMessages({ signature: d.call_site.signature, call: d.call_site.text, taskDescription: d.task_description!, envCode: d.step_code });
+    const messages = initialMessages(promptEnv(d));
     const streamed: string[] = [];
     const out = await backend.generate(messages, { n, temperature: 1, seed: 7, onText: (i, t) => (streamed[i] = (streamed[i] ?? '') + t) });
     expect(out).toHaveLength(n);

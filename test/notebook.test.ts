@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MIME, NOTEBOOK_VEGA_LITE_SCHEMA } from '../src/display';
+import { MIME, NOTEBOOK_VEGA_LITE_SCHEMA } from '../src/display/index';
 import { KERNEL_HOOK, type KernelHook, type MimeBundle } from '../src/kernelHook';
-import { NotebookRun, SampleView, open, templateLiteral } from '../src/notebook';
+import { NotebookRun, SampleView, open, templateLiteral } from '../src/notebook/index';
 import { RunInterrupted } from '../src/run/run';
 import { shutdownWorker } from '../src/worker/client';
 import { startLoopbackLlm, type LoopbackLlm } from './llm-server';

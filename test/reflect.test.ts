@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { executionErrorMessage, fill, initialMessages, nextIterationMessages, singleMessage } from '../src/prompts';
+import { checkFailureText, executionErrorMessage, fill, initialMessages, keyedLines, nextIterationMessages, noCodeText, singleMessage } from '../src/prompts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { diagnose, reflect, round, seriesLine, subsample, type SampleOutcome } from '../src/reflect';
 import { selectBest } from '../src/run/selection';
 import type { EvalPoint } from '../src/worker/protocol';
@@ -20,9 +23,37 @@ const env = {
   call: 'self.compute_reward(x, action)',
   taskDescription: 'Keep x near zero.',
   envCode: 'def step(self, action):\n    reward, parts = self.compute_reward(x, action)',
+  allowedModules: ['math', 'numpy', 'random'],
 };
 
 describe('prompts', () => {
+  it('words check failures once, from the worker\'s structured problems', () => {
+    const forbidden = checkFailureText({
+      stage: 'forbidden',
+      errors: [
+        { stage: 'forbidden', message: '`import os` is not allowed', line: 2, col: 0 },
+        { stage: 'forbidden', message: 'no classes', line: null, col: null },
+      ],
+    });
+    expect(forbidden).toBe('- line 2: `import os` is not allowed\n- no classes');
+    const smoke = checkFailureText({
+      stage: 'smoke',
+      errors: [{ stage: 'smoke', message: 'compute_reward raised ZeroDivisionError', line: 4, col: null }],
+      failure: { phase: 'smoke', reason: 'x', traceback: 'Traceback (most recent call last):\n  File "reward.py", line 4\n', line: 4, exit_code: null, status: 'failed' },
+    });
+    expect(smoke).toBe('It failed when run in the environment (smoke): compute_reward raised ZeroDivisionError\nTraceback (most recent call last):\n  File "reward.py", line 4');
+    const message = executionErrorMessage(forbidden).content;
+    expect(message.match(/could not be used/g)).toHaveLength(1); // one preamble, the template's
+    expect(noCodeText('no ```python block')).toBe('No reward function could be taken from your answer: no ```python block');
+  });
+
+  it('refuses a keyed template that lost a line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'se-prompts-'));
+    fs.writeFileSync(path.join(dir, 'check.md'), 'problem: - {{message}}\n');
+    expect(() => keyedLines('check', ['problem', 'smoke'], dir)).toThrow(/check\.md has no line for smoke/);
+    expect(() => checkFailureText({ stage: 'forbidden', errors: [] }, dir)).toThrow(/no line for problem_at, smoke, no_code/);
+  });
+
   it('fills the templates into a system and a user message, with the exact signature', () => {
     const [system, user] = initialMessages(env);
     expect(system!.role).toBe('system');

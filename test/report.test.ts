@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fitnessCurvesSpec, specToSvg } from '../src/charts';
+import { fitnessCurvesSpec, specToSvg } from '../src/render/charts';
 import { loadRunData, renderReport, writeReport } from '../src/report';
 import {
   bestDir,

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFailureText } from '../src/prompts';
 import { getWorker, PythonWorker, shutdownWorker, WorkerDiedError, WorkerRequestError } from '../src/worker/client';
 import type { CheckResult, TrainResult } from '../src/worker/protocol';
 import { cartpole, cartpoleRl, envsDir, repoRoot, reward, tempDir } from './helpers';
@@ -43,6 +44,7 @@ describe('describe_env', () => {
       'def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated)',
     );
     expect(d.step_code).toContain('self.compute_reward(');
+    expect(d.allowed_modules).toEqual(['math', 'numpy', 'random']); // the worker's allow-list, for the prompt
     expect(d.action_type).toBe('discrete');
     expect(d.observation_shape).toEqual([4]);
     expect(d.task_description).toMatch(/pole/i);
@@ -112,7 +114,7 @@ describe('check_reward: every bad input is a precise, explained failure', () => 
     expect(r.stage).toBe(stage);
     expect(r.errors[0]!.message).toMatch(reason);
     if (line !== null) expect(r.errors[0]!.line).toBe(line);
-    expect(r.llm_feedback).toContain(r.errors[0]!.message);
+    expect(checkFailureText(r)).toContain(r.errors[0]!.message); // what the LLM is told
     // the worker is still there after each one
     await expect(worker.request('ping')).resolves.toEqual({ pong: true });
   });
@@ -125,7 +127,7 @@ describe('check_reward: every bad input is a precise, explained failure', () => 
 
   it('sends a traceback that points at the reward line for exceptions', async () => {
     const r = await check('raises_at_step_1000');
-    expect(r.llm_feedback).toMatch(/File "reward\.py", line 4, in compute_reward/);
+    expect(checkFailureText(r)).toMatch(/File "reward\.py", line 4, in compute_reward/);
   });
 });
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any
+from typing import Any, Mapping
+
+from .protocol_types import EventName
 
 
 class JobContext:
@@ -16,7 +18,8 @@ class JobContext:
         self._send_lock = threading.Lock()
         self.phase = "start"
 
-    def emit(self, event: str, data: dict[str, Any]) -> None:
+    def emit(self, event: EventName, data: Mapping[str, Any]) -> None:
+        """An event of the job's request (protocol.schema.json's x-events: data as its event says)."""
         with self._send_lock:
             self._conn.send({"type": "event", "event": event, "data": data})
 

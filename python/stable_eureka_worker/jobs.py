@@ -26,7 +26,7 @@ import time
 import traceback
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 import psutil
 
@@ -36,8 +36,9 @@ from .context import JobContext
 from .defaults import DEFAULTS
 from .errors import JobFailure
 from .joboutput import READ_CHUNK, OutputCapture, grow_pipe, no_output, output_log, redirect_output
+from .protocol_types import EventName, JobsResult
 
-EventSink = Callable[[str, dict[str, Any]], None]
+EventSink = Callable[[EventName, Mapping[str, Any]], None]
 
 MB = 1024 * 1024
 
@@ -60,7 +61,7 @@ class Executor(Protocol):
 
     def cancel(self, job_id: str) -> bool: ...
 
-    def status(self) -> dict[str, Any]: ...
+    def status(self) -> JobsResult: ...
 
     def shutdown(self) -> None: ...
 
@@ -121,7 +122,7 @@ class LocalProcessExecutor:
             job.cancelled = True
         return True
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> JobsResult:
         with self._lock:
             return {"running": list(self._running), "queued": [j.job_id for j in self._queued], "max_jobs": self.max_jobs}
 

@@ -18,7 +18,7 @@ from .envfolder import REWARD_METHOD, CallSite, module_names
 from .allowlists import ALLOWED_MODULES, FORBIDDEN_NAMES, SAFE_BUILTINS
 from .policy import Problem, check_forbidden
 
-__all__ = ["ALLOWED_MODULES", "SAFE_BUILTINS", "Problem", "StaticResult", "check_static", "llm_feedback", "normalize"]
+__all__ = ["ALLOWED_MODULES", "SAFE_BUILTINS", "Problem", "StaticResult", "check_static", "normalize"]
 
 
 @dataclass
@@ -243,18 +243,6 @@ def _names(
                 col,
             )
         )
-
-
-def llm_feedback(problems: list[Problem]) -> str:
-    """All problems as one message an LLM can act on."""
-    if not problems:
-        return ""
-    lines = ["Your reward function cannot be used:"]
-    for p in problems:
-        where = f"line {p.line}: " if p.line else ""
-        lines.append(f"- {where}{p.message}")
-    lines.append(f"Return only a corrected `{REWARD_METHOD}`.")
-    return "\n".join(lines)
 
 
 _DOCSTRING_OWNERS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import gymnasium as gym
 import numpy as np
@@ -17,6 +17,7 @@ from stable_baselines3.common.monitor import Monitor
 from stable_baselines3.common.noise import NormalActionNoise
 from stable_baselines3.common.vec_env import DummyVecEnv, VecEnv, VecFrameStack
 
+from . import protocol_types as protocol
 from .device import cuda_available, train_device
 from .errors import JobFailure
 from .rollout import run_episodes, summarize
@@ -139,7 +140,7 @@ def log_interval(model: BaseAlgorithm) -> int:
 
 
 class ProgressCallback(BaseCallback):
-    def __init__(self, emit: Callable[[str, dict[str, Any]], None], total: int, interval_s: float) -> None:
+    def __init__(self, emit: Callable[[protocol.EventName, Mapping[str, Any]], None], total: int, interval_s: float) -> None:
         super().__init__()
         self._emit, self._total, self._interval = emit, total, interval_s
         self._start = self._last = time.monotonic()
@@ -153,15 +154,13 @@ class ProgressCallback(BaseCallback):
     def _send(self) -> None:
         now = time.monotonic()
         recent = (self.num_timesteps - self._last_steps) / max(now - self._last, 1e-9)
-        self._emit(
-            "progress",
-            {
-                "timesteps": int(self.num_timesteps),
-                "total_timesteps": self._total,
-                "steps_per_s": round(recent, 1),
-                "elapsed_s": round(now - self._start, 2),
-            },
-        )
+        progress: protocol.ProgressEvent = {
+            "timesteps": int(self.num_timesteps),
+            "total_timesteps": self._total,
+            "steps_per_s": round(recent, 1),
+            "elapsed_s": round(now - self._start, 2),
+        }
+        self._emit("progress", progress)
         self._last, self._last_steps = now, self.num_timesteps
 
     def _on_step(self) -> bool:
@@ -187,7 +186,7 @@ class FitnessEvalCallback(BaseCallback):
         seed: int,
         component_names: list[str],
         out_dir: Path,
-        emit: Callable[[str, dict[str, Any]], None],
+        emit: Callable[[protocol.EventName, Mapping[str, Any]], None],
     ) -> None:
         super().__init__()
         self._make_eval_env = make_eval_env
@@ -197,8 +196,8 @@ class FitnessEvalCallback(BaseCallback):
         self.out_dir = out_dir
         self._emit = emit
         self.next_eval = self.every
-        self.evals: list[dict[str, Any]] = []
-        self.best: dict[str, Any] | None = None
+        self.evals: list[protocol.EvalPoint] = []
+        self.best: protocol.EvalPoint | None = None
         self._venv: VecEnv | None = None
         self._log = (out_dir / "evals.jsonl").open("a", encoding="utf-8")
         self.eval_s = 0.0  # time spent evaluating, so training speed can be told apart
@@ -216,7 +215,7 @@ class FitnessEvalCallback(BaseCallback):
         model = self.model
         episodes = run_episodes(lambda obs: model.predict(obs, deterministic=True)[0], self._venv, self.episodes, self.seed, self.names)
         s = summarize(episodes)
-        row = {
+        row: protocol.EvalPoint = {
             "timesteps": int(self.num_timesteps),
             "fitness_mean": s["fitness_mean"],
             "fitness_std": s["fitness_std"],

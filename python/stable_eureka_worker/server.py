@@ -17,20 +17,22 @@ import threading
 import traceback
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from . import PROTOCOL_VERSION
+from . import protocol_types as protocol
+from .allowlists import ALLOWED_MODULES
 from .defaults import DEFAULTS
 from .device import cuda_available, job_device
 from .envfolder import CallSite, describe_static
 from .errors import BadRequest, WorkerError
 from .jobs import Executor, Limits, LocalProcessExecutor
-from .rewardcheck import check_static, llm_feedback, normalize
+from .rewardcheck import check_static, normalize
 
 DEFAULT_LIMITS = {task: Limits(wall_s=given.wall_s, memory_mb=given.memory_mb) for task, given in DEFAULTS.limits.items()}
 
 
-def job_limits(task: str, params: dict[str, Any], cuda: bool) -> Limits:
+def job_limits(task: str, params: Mapping[str, Any], cuda: bool) -> Limits:
     """The limits a job runs under: the request's, else the task's defaults; the address
     space is limited exactly when the job runs on the CPU (device.job_device), since CUDA
     maps far more virtual memory than it uses."""
@@ -61,21 +63,24 @@ class Server:
         self._write_lock = threading.Lock()
         self._stopping = threading.Event()
         self._pending: set[Future[Any]] = set()
-        self.methods: dict[str, Callable[[str, dict[str, Any]], Any]] = {
-            "ping": lambda _id, _p: {"pong": True},
+        # Each takes the request id and the method's params (protocol.METHODS), and returns its
+        # result, or a Future when a job replies later. The params are as the client sent them:
+        # each method checks what it relies on (a BadRequest names the key).
+        self.methods: dict[str, Callable[[str, Any], Any]] = {
+            "ping": self.ping,
             "describe_env": self.describe_env,
             "check_reward": self.check_reward,
             "train": self._job("train"),
             "evaluate": self._job("evaluate"),
             "render_gif": self._job("render_gif"),
             "cancel": self.cancel,
-            "jobs": lambda _id, _p: self.executor.status(),
+            "jobs": self.jobs,
             "shutdown": self.shutdown,
         }
 
     # --- output ---------------------------------------------------------------------------
 
-    def send(self, msg: dict[str, Any]) -> None:
+    def send(self, msg: protocol.Incoming) -> None:
         line = json.dumps(_clean(msg), separators=(",", ":"), default=str)
         with self._write_lock:
             self._out.write(line + "\n")
@@ -87,7 +92,7 @@ class Server:
     def error(self, req_id: str | None, kind: str, message: str, **details: Any) -> None:
         self.send({"type": "reply", "id": req_id, "ok": False, "error": {"kind": kind, "message": message, "details": details}})
 
-    def event(self, req_id: str, name: str, data: dict[str, Any]) -> None:
+    def event(self, req_id: str, name: protocol.EventName, data: Mapping[str, Any]) -> None:
         self.send({"type": "event", "id": req_id, "event": name, "data": data})
 
     # --- the loop -------------------------------------------------------------------------
@@ -111,7 +116,7 @@ class Server:
                     "numpy": numpy.__version__,
                 },
                 "cuda": cuda_available(),
-                "cpus": os.cpu_count(),
+                "cpus": os.cpu_count() or 1,
                 "max_jobs": self.executor.max_jobs,
             }
         )
@@ -160,7 +165,8 @@ class Server:
 
     # --- methods --------------------------------------------------------------------------
 
-    def _env_params(self, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _env_params(self, params: Mapping[str, Any]) -> tuple[protocol.EnvRef, dict[str, Any]]:
+        """The env folder's EnvRef resolved (its class named, every key set) and its static description."""
         env = params.get("env")
         if isinstance(env, dict) and "gym_id" in env:
             # A registered env has no compute_reward call site to describe or check against.
@@ -171,7 +177,7 @@ class Server:
         if not isinstance(env, dict) or not isinstance(env.get("env_dir"), str):
             raise BadRequest("params.env.env_dir (the env folder's path) is required", path="env.env_dir")
         static = describe_static(env["env_dir"], env.get("class_name"))
-        resolved = {
+        resolved: protocol.EnvRef = {
             "env_dir": static["env_dir"],
             "class_name": static["class_name"],
             "kwargs": env.get("kwargs") or {},
@@ -179,7 +185,7 @@ class Server:
         }
         return resolved, static
 
-    def _run_job(self, req_id: str, task: str, params: dict[str, Any], finish: Callable[[dict[str, Any]], Any] | None = None) -> Future[Any]:
+    def _run_job(self, req_id: str, task: str, params: Mapping[str, Any], finish: Callable[[dict[str, Any]], Any] | None = None) -> Future[Any]:
         future = self.executor.submit(req_id, task, params, job_limits(task, params, cuda_available()), lambda name, data: self.event(req_id, name, data))
 
         def done(f: Future[dict[str, Any]]) -> None:
@@ -195,17 +201,25 @@ class Server:
         future.add_done_callback(done)
         return future
 
-    def describe_env(self, req_id: str, params: dict[str, Any]) -> Any:
+    def ping(self, _id: str, _params: protocol.EmptyParams) -> protocol.PingResult:
+        return {"pong": True}
+
+    def jobs(self, _id: str, _params: protocol.EmptyParams) -> protocol.JobsResult:
+        return self.executor.status()
+
+    def describe_env(self, req_id: str, params: protocol.DescribeEnvParams) -> Future[Any]:
         env, static = self._env_params(params)
         for internal in ("module_names", "module_star_import", "env_attributes"):
             static.pop(internal, None)
 
-        def finish(result: dict[str, Any]) -> dict[str, Any]:
+        def finish(result: dict[str, Any]) -> protocol.EnvDescription:
             if result.get("status") != "succeeded":
                 failure = result.get("failure") or {}
                 static["warnings"].append(f"could not create the env to read its spaces: {failure.get('reason')}")
                 result = {}
-            return {**static, **{k: result.get(k) for k in ("observation_space", "action_space", "observation_shape", "action_shape", "action_type")}}
+            spaces = {k: result.get(k) for k in ("observation_space", "action_space", "observation_shape", "action_shape", "action_type")}
+            # what reward code may import, for the prompt: allowlists.py is its one source
+            return {**static, **spaces, "allowed_modules": list(ALLOWED_MODULES)}
 
         return self._run_job(req_id, "describe_spaces", {"env": env}, finish)
 
@@ -221,7 +235,6 @@ class Server:
             "stage": checked.stage,
             "errors": [p.as_dict() for p in checked.problems],
             "warnings": checked.warnings + static["warnings"],
-            "llm_feedback": llm_feedback(checked.problems),
             "normalized": normalize(code),
             "components": None,
             "smoke": None,
@@ -248,18 +261,18 @@ class Server:
                 reason = f"the smoke run {reason}"
             error = {"stage": "smoke", "message": reason, "line": failure.get("line"), "col": None}
             base.update(passed=False, stage="smoke", errors=[error], failure={**failure, "status": result.get("status")})
-            fb = f"Your reward function failed when run in the environment ({failure.get('phase', 'smoke')}): {reason}"
-            if failure.get("traceback"):
-                fb += "\n" + failure["traceback"].strip()
-            base["llm_feedback"] = fb + "\nReturn only a corrected `compute_reward`."
             return base
 
         job = {"env": env, "code": code, "smoke": smoke or {}, "reward_file": str(params.get("reward_file") or "reward.py"), "max_call_s": params.get("max_call_s")}
         return self._run_job(req_id, "smoke", {**job, "limits": params.get("limits")}, finish)
 
-    def _job(self, task: str) -> Callable[[str, dict[str, Any]], Any]:
-        def start(req_id: str, params: dict[str, Any]) -> Any:
+    def _job(self, task: str) -> Callable[[str, protocol.TrainParams | protocol.EvaluateParams], Future[Any]]:
+        """train, evaluate or render_gif: the params checked and the env resolved, then a job;
+        its reply is the task's TrainResult or EvaluateResult."""
+
+        def start(req_id: str, params: protocol.TrainParams | protocol.EvaluateParams) -> Future[Any]:
             given = params.get("env")
+            env: protocol.JobEnvRef
             if isinstance(given, dict) and "gym_id" in given:
                 env = _gym_env_params(given)
                 if params.get("code") is not None:
@@ -282,18 +295,18 @@ class Server:
 
         return start
 
-    def cancel(self, _id: str, params: dict[str, Any]) -> Any:
+    def cancel(self, _id: str, params: protocol.CancelParams) -> protocol.CancelResult:
         target = params.get("id")
         if not isinstance(target, str):
             raise BadRequest("params.id (the job's request id) is required", path="id")
         return {"cancelled": self.executor.cancel(target)}
 
-    def shutdown(self, req_id: str, _params: dict[str, Any]) -> Any:
+    def shutdown(self, req_id: str, _params: protocol.EmptyParams) -> protocol.ShutdownResult:
         self._stopping.set()
         return {"bye": True}
 
 
-def _gym_env_params(env: dict[str, Any]) -> dict[str, Any]:
+def _gym_env_params(env: protocol.GymEnvRef) -> protocol.GymEnvRef:
     """The resolved `env` of a job on a registered gymnasium env; an unknown id is a bad
     request here rather than a failed job later."""
     import gymnasium

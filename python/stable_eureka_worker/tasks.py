@@ -13,6 +13,7 @@ import gymnasium as gym
 import numpy as np
 import torch
 
+from . import protocol_types as protocol
 from .binding import (
     CallWatch,
     RewardContractError,
@@ -249,7 +250,7 @@ def _json_default(o: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
-def train(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+def train(params: protocol.TrainParams, ctx: JobContext) -> protocol.TrainFields:
     from . import sb3
 
     torch.set_num_threads(int(params.get("torch_threads") or 1))
@@ -329,7 +330,7 @@ def train(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     }
 
 
-def _train_env(params: dict[str, Any], out: Path, ctx: JobContext) -> tuple[BoundEnv | GymEnv, Path | None, Path | None]:
+def _train_env(params: protocol.TrainParams, out: Path, ctx: JobContext) -> tuple[BoundEnv | GymEnv, Path | None, Path | None]:
     """The env to train on, and the reward and env-with-reward copies written beside the
     sample for reproducibility (none for a registered env: there is no reward code)."""
     if is_gym_env(params):
@@ -342,7 +343,7 @@ def _train_env(params: dict[str, Any], out: Path, ctx: JobContext) -> tuple[Boun
     return bound, reward_file, env_copy_file
 
 
-def evaluate(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+def evaluate(params: protocol.EvaluateParams, ctx: JobContext) -> protocol.EvaluateFields:
     from . import sb3
     from .rollout import GifRecorder, run_episodes, summarize
 
@@ -389,13 +390,15 @@ def evaluate(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
     return result
 
 
-def render_gif(params: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
+def render_gif(params: protocol.EvaluateParams, ctx: JobContext) -> protocol.EvaluateFields:
     if not params.get("gif"):
         raise JobFailure("render", "render_gif needs gif.path")
     return evaluate({**params, "episodes": 1, "gif": {**params["gif"], "episode": 0}}, ctx)
 
 
-TASKS: dict[str, Callable[[dict[str, Any], JobContext], dict[str, Any]]] = {
+# Each takes its job's params (train, evaluate, render_gif: the request's, env resolved by the
+# server) and returns the result less status and output, which child_main and the executor add.
+TASKS: dict[str, Callable[[Any, JobContext], Any]] = {
     "describe_spaces": describe_spaces,
     "smoke": smoke,
     "train": train,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from stable_eureka_worker.envfolder import CallSite
-from stable_eureka_worker.rewardcheck import Problem, check_static, llm_feedback, normalize
+from stable_eureka_worker.rewardcheck import Problem, check_static, normalize
 
 SIG = "def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):"
 RET = "return 1.0, {'alive': 1.0}"
@@ -590,30 +590,17 @@ def test_shipped_bad_fixtures(
     }
 
 
-def test_llm_feedback_contains_every_problem(
+def test_every_problem_is_a_sentence_with_its_line(
     reward_fixture, cartpole_site: CallSite, cartpole_env_names: dict[str, str | None]
 ) -> None:
+    # the worker reports problems; src/prompts (check.md) words them for the LLM
     result = check_static(reward_fixture("imports_os"), cartpole_site, cartpole_env_names, False)
-    text = llm_feedback(result.problems)
-    lines = text.splitlines()
-    assert lines[0] == "Your reward function cannot be used:"
-    assert lines[-1] == "Return only a corrected `compute_reward`."
-    assert lines[1:-1] == [
-        f"- line 1: `import os` is not allowed; {ALLOWED}",
-        f"- line 2: `import subprocess` is not allowed; {ALLOWED}",
-        f"- line 3: `import socket` is not allowed; {ALLOWED}",
-        "- line 7: attribute `.system` is not allowed: it reaches files, processes or interpreter internals.",
+    assert [(p.line, p.message) for p in result.problems] == [
+        (1, f"`import os` is not allowed; {ALLOWED}"),
+        (2, f"`import subprocess` is not allowed; {ALLOWED}"),
+        (3, f"`import socket` is not allowed; {ALLOWED}"),
+        (7, "attribute `.system` is not allowed: it reaches files, processes or interpreter internals."),
     ]
-    for p in result.problems:
-        assert f"line {p.line}: {p.message}" in text
-
-
-def test_llm_feedback_without_line_and_when_passed() -> None:
-    assert llm_feedback([]) == ""
-    text = llm_feedback(
-        [Problem("structure", "no function named `compute_reward` is defined."), Problem("names", "name `x` ...", 4, 1)]
-    )
-    assert text.splitlines()[1:3] == ["- no function named `compute_reward` is defined.", "- line 4: name `x` ..."]
 
 
 def test_problem_as_dict() -> None:

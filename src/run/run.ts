@@ -1,54 +1,52 @@
 /**
- * A run: its state lives in its folder (layout.ts) and nowhere else, so a run killed at any
- * moment is opened again and continues without redoing finished work. The loop is a sequence
- * of stage calls on it (generate, check, train, reflect, select, evaluate) that the CLI makes
- * in order and a notebook can make one by one.
+ * The run folder `src/run/` owns one Eureka run: its folder (layout.ts: every file, read and
+ * written there and nowhere else; records.ts its types), the rule that picks the best sample
+ * (selection.ts), and the loop's stages (generate.ts: the LLM's answers and fixes; train.ts:
+ * training and duplicates; review.ts: the best, feedback, a person's edits; finish.ts: final
+ * evaluation, benchmark, HNS), all run through the Run class here. Used by the CLI
+ * (src/cli/run.ts), the notebook API (src/notebook.ts), the report and the tests.
+ *
+ * A run's state lives in its folder and nowhere else, so a run killed at any moment is opened
+ * again and continues without redoing finished work. The loop is a sequence of stage calls on
+ * it (generate, check, train, reflect, select, evaluate) that the CLI makes in order and a
+ * notebook can make one by one. Run owns the state; the stage modules are functions over it
+ * that write through its StageIO (stage.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { applyOverrides, validateConfig, loadConfig, type Config, type LoadedConfig, type Overrides } from '../config';
 import { envRefFromConfig } from '../envs';
-import { extractReward } from '../extract';
 import { backendFromConfig } from '../llm/factory';
 import { LOCAL_MODEL_NAME } from '../llm/local';
-import { LlmError, type Completion, type LlmBackend } from '../llm/types';
-import { executionErrorMessage, initialMessages, nextIterationMessages, type ChatMessage, type PromptEnv } from '../prompts';
-import { failuresFeedback, reflect, type SampleOutcome } from '../reflect';
-import { isBetter, peak, selectBest } from './selection';
-import { checkReward, evaluatePolicy, rlSection, trainReward } from '../training';
-import { getWorker, type PythonWorker } from '../worker/client';
-import type { EnvDescription, EvalPoint, TrainResult } from '../worker/protocol';
+import type { LlmBackend } from '../llm/types';
+import type { ChatMessage } from '../prompts';
+import type { SampleOutcome } from '../reflect';
+import type { PythonWorker } from '../worker/client';
+import type { EnvDescription, EvalPoint } from '../worker/protocol';
+import { benchmarkRecord, finalEvaluation, hnsScore } from './finish';
+import { checkedSample, generatedSamples, promptMessages } from './generate';
 import {
   RUN_FORMAT,
   RunFolder,
   runFiles,
   runPaths,
-  trainDir,
   type BenchmarkRecord,
-  type BestRecord,
-  type CheckRecord,
   type FeedbackRecord,
   type FinalRecord,
   type Fitness,
   type IterationRecord,
   type LiveEvent,
-  type LlmCallRecord,
   type RunEvent,
   type RunRecord,
   type SampleRecord,
   type SampleRef,
-  type SampleStatus,
 } from './layout';
-import { Slots, Timeline } from './timeline';
+import { editedSample, iterationSetAside, outcomesOf, personFeedback, reflectionFeedback, selectedBest } from './review';
+import { now, RunInterrupted, StageIO, tally } from './stage';
+import { Timeline } from './timeline';
+import { settledSamples, trainedSample } from './train';
 
-/** The user stopped the run (Ctrl-C, a kernel interrupt); it resumes where it stopped. */
-export class RunInterrupted extends Error {
-  override name = 'RunInterrupted';
-  constructor(readonly dir: string) {
-    super(`run interrupted; continue it with: stable-eureka run --resume ${dir}`);
-  }
-}
+export { RunInterrupted } from './stage';
 
 export interface RunOptions {
   /** Default: the backend the config names. */
@@ -67,16 +65,6 @@ export interface CreateOptions extends RunOptions {
   cwd?: string;
   /** Use this folder instead of experiment.parent/name[/time] (must not exist or be empty). */
   dir?: string;
-}
-
-const now = () => new Date().toISOString();
-const FINAL_STATUSES: SampleStatus[] = ['trained', 'failed', 'invalid', 'duplicate'];
-const fitnessOf = (p: EvalPoint): Fitness => ({ fitness: p.fitness_mean, fitness_std: p.fitness_std, timesteps: p.timesteps });
-
-/** Waits for every task (none is left writing), then throws the first error, an interruption first. */
-async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
-  const errors = (await Promise.allSettled(tasks)).flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
-  if (errors.length) throw errors.find((e) => e instanceof RunInterrupted) ?? errors[0];
 }
 
 /** `<parent>/<name>[/<time>]`, claimed atomically; `-2`, `-3`, ... when taken. */
@@ -104,16 +92,38 @@ function claimRunDir(config: Config, cwd: string, explicit?: string): string {
   }
 }
 
+/** A fresh run's record: nothing generated, trained or spent yet. */
+function newRunRecord(loaded: LoadedConfig, config: Config): RunRecord {
+  return {
+    format: RUN_FORMAT,
+    status: 'running',
+    created: now(),
+    updated: now(),
+    config_file: loaded.file,
+    env_dir: loaded.envDir,
+    env_class: config.environment.class_name,
+    backend: config.eureka.backend,
+    model: config.eureka.backend === 'local' ? LOCAL_MODEL_NAME : config.eureka.model,
+    iterations: config.eureka.iterations,
+    samples: config.eureka.samples,
+    completed_iterations: 0,
+    best: null,
+    final: null,
+    benchmark: null,
+    hns: null,
+    tokens: { prompt: 0, completion: 0 },
+    error: null,
+  };
+}
+
 export class Run {
   readonly dir: string;
   /** Every file of the run folder (layout.ts). */
   readonly folder: RunFolder;
   loaded: LoadedConfig;
   record: RunRecord;
-  private readonly opts: RunOptions;
+  private readonly io: StageIO;
   private backendInstance: LlmBackend | null;
-  private llmSlots: Slots;
-  private trainSlots: Slots | null = null;
   private envDescription: EnvDescription | null;
 
   private constructor(dir: string, loaded: LoadedConfig, record: RunRecord, opts: RunOptions) {
@@ -121,10 +131,9 @@ export class Run {
     this.folder = new RunFolder(dir);
     this.loaded = loaded;
     this.record = record;
-    this.opts = opts;
     this.backendInstance = opts.backend ?? null;
-    this.llmSlots = new Slots(loaded.config.eureka.backend === 'local' ? 1 : loaded.config.eureka.concurrency);
     this.envDescription = this.folder.env();
+    this.io = new StageIO(this, opts);
   }
 
   /** A new run folder for a config file: the config copied in, nothing generated yet. */
@@ -136,26 +145,7 @@ export class Run {
     const folder = new RunFolder(dir);
     folder.copyConfigYaml(loaded.file);
     folder.saveConfig(config);
-    const record: RunRecord = {
-      format: RUN_FORMAT,
-      status: 'running',
-      created: now(),
-      updated: now(),
-      config_file: loaded.file,
-      env_dir: loaded.envDir,
-      env_class: config.environment.class_name,
-      backend: config.eureka.backend,
-      model: config.eureka.backend === 'local' ? LOCAL_MODEL_NAME : config.eureka.model,
-      iterations: config.eureka.iterations,
-      samples: config.eureka.samples,
-      completed_iterations: 0,
-      best: null,
-      final: null,
-      benchmark: null,
-      hns: null,
-      tokens: { prompt: 0, completion: 0 },
-      error: null,
-    };
+    const record = newRunRecord(loaded, config);
     folder.saveRun(record);
     return new Run(dir, { ...loaded, config }, record, opts);
   }
@@ -229,470 +219,76 @@ export class Run {
     return text !== null && record ? { text, record } : null;
   }
 
-  // ---------------------------------------------------------------------------------------
-  // Writing state
-  // ---------------------------------------------------------------------------------------
-
-  private emit(e: RunEvent | LiveEvent): void {
-    if (e.type !== 'llm_text' && e.type !== 'progress') this.folder.appendEvent({ at: now(), ...e });
-    this.opts.onEvent?.(e);
-  }
-
-  private saveRecord(): void {
-    this.record.updated = now();
-    this.folder.saveRun(this.record);
-  }
-
-  private saveSample(s: SampleRecord, message?: string): SampleRecord {
-    s.updated = now();
-    this.folder.saveSample(s);
-    this.emit({ type: 'sample', iteration: s.iteration, sample: s.sample, status: s.status, ...(message ? { message } : {}) });
-    return s;
-  }
-
-  private saveIteration(r: IterationRecord): void {
-    this.folder.saveIteration(r);
-  }
-
-  private newSample(i: number, j: number, origin: SampleRecord['origin']): SampleRecord {
-    return {
-      iteration: i,
-      sample: j,
-      origin,
-      status: 'pending',
-      answers: 0,
-      code: null,
-      normalized: null,
-      duplicate_of: null,
-      failure: null,
-      components: null,
-      best: null,
-      final: null,
-      best_model: null,
-      init_model: null,
-      train: null,
-      time: { llm_s: 0, check_s: 0, train_s: 0 },
-      tokens: { prompt: 0, completion: 0 },
-      updated: now(),
-    };
-  }
-
-  private throwIfAborted(): void {
-    if (this.opts.signal?.aborted) throw new RunInterrupted(this.dir);
+  /** The samples as the reflection and selection see them. */
+  outcomes(i: number): SampleOutcome[] {
+    return outcomesOf(this, i);
   }
 
   // ---------------------------------------------------------------------------------------
-  // Stages
+  // Stages (each in its module; see the comment at the top)
   // ---------------------------------------------------------------------------------------
 
   /** The env as the LLM and the checks see it (asked of the worker once, then read from env.json). */
   async describe(): Promise<EnvDescription> {
-    if (this.envDescription) return this.envDescription;
-    const worker = await this.worker();
-    this.envDescription = await worker.describeEnv(envRefFromConfig(this.loaded));
+    if (this.envDescription?.allowed_modules) return this.envDescription;
+    const worker = await this.io.worker();
+    const fresh = await worker.describeEnv(envRefFromConfig(this.loaded));
+    // env.json of a run folder written before the worker reported its allow-list keeps what
+    // it says (the prompts of later iterations must match the earlier ones) and gains the list
+    this.envDescription = this.envDescription ? { ...this.envDescription, allowed_modules: fresh.allowed_modules } : fresh;
     this.folder.saveEnv(this.envDescription);
-    for (const w of this.envDescription.warnings) this.emit({ type: 'log', level: 'warning', message: w });
+    for (const w of this.envDescription.warnings) this.io.emit({ type: 'log', level: 'warning', message: w });
     return this.envDescription;
   }
 
-  private async worker(): Promise<PythonWorker> {
-    return this.opts.worker ?? getWorker();
+  /** The conversation that asks for iteration i's samples (generate.ts: promptMessages). */
+  messages(i: number): Promise<ChatMessage[]> {
+    return promptMessages(this, i);
   }
 
-  private async initialMessages(): Promise<ChatMessage[]> {
-    const env = await this.describe();
-    const promptEnv: PromptEnv = {
-      signature: env.call_site.signature,
-      call: env.call_site.text,
-      taskDescription: env.task_description ?? `Train ${env.class_name} to maximise its fitness_score.`,
-      envCode: env.step_code,
-    };
-    const initialReward = this.config.eureka.use_initial_reward_prompt ? env.initial_reward : null;
-    return initialMessages(promptEnv, { initialReward });
+  /** Asks the LLM for the samples iteration i still lacks (generate.ts: generatedSamples). */
+  generate(i: number, timeline?: Timeline): Promise<SampleRecord[]> {
+    return generatedSamples(this, this.io, i, timeline);
   }
 
-  /**
-   * The conversation that asks for iteration i's samples: the first turns, then (after
-   * iteration 0) the previous iteration's chosen answer and the feedback on it. Written to
-   * messages.json the first time and read from there after, so a resumed run asks the same.
-   */
-  async messages(i: number): Promise<ChatMessage[]> {
-    const saved = this.folder.messages(i);
-    if (saved) return saved;
-    const initial = await this.initialMessages();
-    let messages = initial;
-    if (i > 0) {
-      const fb = this.feedback(i - 1);
-      if (!fb) throw new Error(`iteration ${i - 1} has no feedback yet: run its samples and reflect first`);
-      const about = fb.record.about;
-      const answer = about ? this.response(about.iteration, about.sample) : null;
-      messages = answer ? nextIterationMessages(initial, answer, fb.text) : [...initial.slice(0, -1), { role: 'user', content: `${initial.at(-1)!.content}\n\n${fb.text}` }];
-    }
-    this.folder.saveMessages(i, messages);
-    return messages;
+  /** Checks a sample, asking the LLM for fixes while retries remain (generate.ts: checkedSample). */
+  check(i: number, j: number, timeline?: Timeline): Promise<SampleRecord> {
+    return checkedSample(this, this.io, i, j, timeline);
   }
 
-  /** One LLM request, recorded in llm_calls.jsonl; LLM failures after retries stop the run. */
-  private async ask(i: number, purpose: 'generate' | 'fix', samples: number[], messages: ChatMessage[], seed: number, timeline?: Timeline): Promise<Completion[]> {
-    this.emit({ type: 'llm', iteration: i, purpose, samples, phase: 'start' });
-    const e = this.config.eureka;
-    const call = () =>
-      this.llmSlots.use(() =>
-        this.backend.generate(messages, {
-          n: samples.length,
-          temperature: e.temperature,
-          seed,
-          signal: this.opts.signal,
-          onText: (k, text) => this.emit({ type: 'llm_text', iteration: i, sample: samples[k] ?? -1, text }),
-        }),
-      );
-    const base = { iteration: i, purpose, samples, backend: this.backend.name, model: this.backend.model, at: now() };
-    const started = performance.now();
-    try {
-      const completions = await (timeline ? timeline.time('llm', call) : call());
-      const record: LlmCallRecord = {
-        ...base,
-        prompt_tokens: completions.reduce((a, c) => a + c.promptTokens, 0),
-        completion_tokens: completions.reduce((a, c) => a + c.completionTokens, 0),
-        // the whole call: K answers from one model may come one after another
-        ms: Math.round(performance.now() - started),
-        attempts: Math.max(...completions.map((c) => c.attempts)),
-        error: null,
-      };
-      this.folder.appendLlmCall(record);
-      this.record.tokens.prompt += record.prompt_tokens;
-      this.record.tokens.completion += record.completion_tokens;
-      this.saveRecord();
-      this.emit({ type: 'llm', iteration: i, purpose, samples, phase: 'done' });
-      return completions;
-    } catch (err) {
-      if (this.opts.signal?.aborted) throw new RunInterrupted(this.dir);
-      const message = (err as Error).message;
-      this.folder.appendLlmCall({ ...base, prompt_tokens: 0, completion_tokens: 0, ms: 0, attempts: 0, error: message });
-      this.emit({ type: 'llm', iteration: i, purpose, samples, phase: 'error', message });
-      throw err instanceof LlmError ? err : new LlmError('server', message, false);
-    }
+  /** Trains a checked sample, or marks it a duplicate (train.ts: trainedSample). */
+  train(i: number, j: number, opts: { timeline?: Timeline; force?: boolean } = {}): Promise<SampleRecord> {
+    return trainedSample(this, this.io, i, j, opts);
   }
 
-  /**
-   * Asks the LLM for the samples iteration i still lacks (all K on a fresh iteration, only the
-   * missing ones on resume) and writes each answer as sample_<j>/response.md.
-   */
-  async generate(i: number, timeline?: Timeline): Promise<SampleRecord[]> {
-    const k = this.config.eureka.samples;
-    const have = this.samples(i).filter((s) => s.answers > 0 || s.origin === 'edit');
-    const missing = Array.from({ length: k }, (_, j) => j).filter((j) => !have.some((s) => s.sample === j));
-    if (missing.length === 0) return this.samples(i);
-    const messages = await this.messages(i);
-    const completions = await this.ask(i, 'generate', missing, messages, this.config.rl.training.seed * 1000 + i * 100 + missing[0]!, timeline);
-    completions.forEach((c, n) => {
-      const j = missing[n]!;
-      this.folder.saveResponse(i, j, 0, c.text);
-      const s = this.newSample(i, j, 'llm');
-      s.answers = 1;
-      s.time.llm_s = c.ms / 1000;
-      s.tokens = { prompt: c.promptTokens, completion: c.completionTokens };
-      this.saveSample(s);
-    });
-    const minutes = this.config.eureka.sleep_time_per_iteration;
-    if (minutes > 0 && this.backend.name === 'ollama') await sleep(minutes * 60_000, undefined, { signal: this.opts.signal }).catch(() => this.throwIfAborted());
-    return this.samples(i);
+  /** Checks every pending sample of iteration i, then trains every checked one (train.ts: settledSamples). */
+  runSamples(i: number, timeline?: Timeline): Promise<SampleRecord[]> {
+    return settledSamples(this, this.io, i, timeline);
   }
 
-  /**
-   * Extracts and checks a sample's latest answer; when that fails and fix attempts remain
-   * (eureka.check_retries), shows the LLM its error and checks the new answer. Ends with the
-   * sample 'checked' (ready to train) or 'invalid' with the reason.
-   */
-  async check(i: number, j: number, timeline?: Timeline): Promise<SampleRecord> {
-    const s = this.sample(i, j);
-    if (!s) throw new Error(`iteration ${i} has no sample ${j}`);
-    if (s.status !== 'pending') return s;
-    const env = envRefFromConfig(this.loaded);
-    for (;;) {
-      this.throwIfAborted();
-      const answer = Math.max(0, s.answers - 1);
-      const started = performance.now();
-      let record: CheckRecord;
-      let why = 'no code';
-      if (s.origin === 'llm') {
-        const extraction = extractReward(this.folder.response(i, j, answer) ?? '');
-        s.code = extraction.ok ? extraction.code : null;
-        if (!extraction.ok) why = extraction.reason;
-      }
-      if (s.code === null) {
-        record = { answer, passed: false, stage: 'extract', message: why, feedback: `No reward function could be taken from your answer: ${why}`, wall_s: 0, at: now() };
-        s.failure = { stage: 'extract', reason: why };
-      } else {
-        this.folder.saveReward(i, j, s.code);
-        const code = s.code;
-        const run = () => this.worker().then((worker) => checkReward(env, code, { worker, signal: this.opts.signal, smokeSteps: this.opts.smokeSteps }));
-        const result = await (timeline ? timeline.time('check', run) : run());
-        this.throwIfAborted();
-        const first = result.errors[0];
-        record = {
-          answer,
-          passed: result.passed,
-          stage: result.stage,
-          message: result.passed ? 'passed' : (first?.message ?? result.failure?.reason ?? 'failed'),
-          feedback: result.llm_feedback,
-          wall_s: (performance.now() - started) / 1000,
-          at: now(),
-        };
-        s.normalized = result.normalized ?? null;
-        s.components = result.components;
-        s.failure = result.passed ? null : { stage: result.stage, reason: record.message, line: first?.line ?? result.failure?.line ?? null, traceback: result.failure?.traceback ?? null };
-      }
-      s.time.check_s += (performance.now() - started) / 1000;
-      this.folder.appendCheck(i, j, record);
-      if (record.passed) {
-        s.status = 'checked';
-        return this.saveSample(s, 'passed its checks');
-      }
-      if (s.origin === 'edit' || s.answers > this.config.eureka.check_retries) {
-        s.status = 'invalid';
-        return this.saveSample(s, s.failure?.reason);
-      }
-      this.saveSample(s, `check failed (${record.stage}); asking the LLM for a fix`);
-      const previous = this.folder.response(i, j, answer) ?? '';
-      const messages = [...(await this.messages(i)), { role: 'assistant' as const, content: previous }, executionErrorMessage(record.feedback)];
-      const [fix] = await this.ask(i, 'fix', [j], messages, this.config.rl.training.seed * 1000 + i * 100 + j + 50 * s.answers, timeline);
-      this.folder.saveResponse(i, j, s.answers, fix!.text);
-      s.answers += 1;
-      s.time.llm_s += fix!.ms / 1000;
-      s.tokens.prompt += fix!.promptTokens;
-      s.tokens.completion += fix!.completionTokens;
-      this.saveSample(s);
-    }
-  }
-
-  /** A sample trained earlier with the same normalised code, if any (same config, same result). */
-  private findTwin(s: SampleRecord): SampleRecord | null {
-    if (!s.normalized) return null;
-    const sameIterationOnly = this.config.eureka.pretraining_with_best_model;
-    for (let i = sameIterationOnly ? s.iteration : 0; i <= s.iteration; i++) {
-      for (const other of this.samples(i)) {
-        if (other.iteration === s.iteration && other.sample === s.sample) continue;
-        if (other.normalized === s.normalized && ['queued', 'training', 'trained', 'failed'].includes(other.status)) return other;
-      }
-    }
-    return null;
-  }
-
-  private async slotsForTraining(): Promise<Slots> {
-    this.trainSlots ??= new Slots(this.config.rl.training.max_parallel ?? (await this.worker()).hello.max_jobs);
-    return this.trainSlots;
-  }
-
-  /** Trains a checked sample with the config's algorithm; its evaluations stream into train/evals.jsonl. */
-  async train(i: number, j: number, opts: { timeline?: Timeline; force?: boolean } = {}): Promise<SampleRecord> {
-    const { timeline } = opts;
-    let s = this.sample(i, j);
-    if (!s) throw new Error(`iteration ${i} has no sample ${j}`);
-    if (!opts.force && ['trained', 'invalid', 'duplicate'].includes(s.status)) return s;
-    if (s.code === null || s.status === 'pending' || s.status === 'invalid' || (s.failure && s.failure.stage !== 'train')) {
-      throw new Error(`iteration ${i} sample ${j} has not passed its checks: ${s.failure?.reason ?? 'no code'}`);
-    }
-    const twin = s.status === 'checked' && !opts.force ? this.findTwin(s) : null;
-    if (twin) {
-      s.status = 'duplicate';
-      s.duplicate_of = { iteration: twin.iteration, sample: twin.sample };
-      return this.saveSample(s, `same reward as iteration ${twin.iteration} sample ${twin.sample}; trained once`);
-    }
-    const code = s.code;
-    const initModel = this.config.eureka.pretraining_with_best_model && this.record.best ? runPaths.bestModel(this.dir) : null;
-    s.status = 'queued';
-    s.init_model = initModel;
-    s.failure = null;
-    this.saveSample(s);
-    const slots = await this.slotsForTraining();
-    const result: TrainResult = await slots.use(async () => {
-      this.throwIfAborted();
-      const out = trainDir(this.dir, i, j);
-      fs.rmSync(out, { recursive: true, force: true }); // what a killed run left half-written
-      s!.status = 'training';
-      this.saveSample(s!);
-      const worker = await this.worker();
-      const go = () =>
-        trainReward(this.loaded, code, {
-          outDir: out,
-          initModel: initModel ?? undefined,
-          worker,
-          signal: this.opts.signal,
-          onProgress: (p) => this.emit({ type: 'progress', iteration: i, sample: j, timesteps: p.timesteps, total: p.total_timesteps, steps_per_s: p.steps_per_s }),
-          onEval: (point) => this.emit({ type: 'eval', iteration: i, sample: j, point }),
-        });
-      return timeline ? timeline.time('train', go) : go();
-    });
-    this.folder.saveTrainResult(i, j, result);
-    s = { ...s };
-    if (result.status === 'cancelled' || this.opts.signal?.aborted) {
-      s.status = 'interrupted';
-      this.saveSample(s);
-      throw new RunInterrupted(this.dir);
-    }
-    if (result.status !== 'succeeded') {
-      s.status = 'failed';
-      s.failure = { stage: 'train', status: result.status, reason: result.failure.reason, traceback: result.failure.traceback, line: result.failure.line };
-      return this.saveSample(s, result.failure.reason);
-    }
-    for (const w of result.warnings) this.emit({ type: 'log', level: 'warning', message: `iteration ${i} sample ${j}: ${w}` });
-    s.status = 'trained';
-    s.components = result.components.length ? result.components : s.components;
-    s.best = result.best ? fitnessOf(result.best) : null;
-    s.final = result.final ? fitnessOf(result.final) : null;
-    s.best_model = result.best_model;
-    s.train = { timesteps: result.timesteps, wall_s: result.wall_s, steps_per_s: result.steps_per_s, device: result.device };
-    s.time.train_s = result.wall_s;
-    return this.saveSample(s, s.best ? `best fitness ${s.best.fitness.toFixed(2)} at ${s.best.timesteps} steps` : undefined);
-  }
-
-  /**
-   * Check (and fix) every sample of iteration i not checked yet, then train every checked one,
-   * in parallel. Checks finish before training starts so that of two identical rewards the
-   * lower-numbered one is trained, whatever order the checks end in.
-   */
-  async runSamples(i: number, timeline?: Timeline): Promise<SampleRecord[]> {
-    await settleAll(this.samples(i).filter((s) => s.status === 'pending').map((s) => this.check(i, s.sample, timeline)));
-    for (const s of this.samples(i)) {
-      // killed while queued or training: trained again from scratch
-      if (s.status === 'queued' || s.status === 'training' || s.status === 'interrupted') this.saveSample({ ...s, status: 'checked' });
-    }
-    await settleAll(this.samples(i).filter((s) => s.status === 'checked').map((s) => this.train(i, s.sample, { timeline })));
-    // a duplicate shows its twin's figures
-    for (const s of this.samples(i).filter((x) => x.status === 'duplicate' && x.duplicate_of && !x.best)) {
-      const twin = this.sample(s.duplicate_of!.iteration, s.duplicate_of!.sample);
-      if (twin) this.saveSample({ ...s, best: twin.best, final: twin.final, components: twin.components, best_model: twin.best_model });
-    }
-    return this.samples(i);
-  }
-
-  /** The samples as the reflection and selection see them. */
-  outcomes(i: number): SampleOutcome[] {
-    return this.samples(i).map((s) => ({
-      sample: s.sample,
-      code: s.code,
-      evals: s.status === 'trained' ? this.evals(i, s.sample) : null,
-      failure: s.failure ? { stage: s.failure.stage, reason: s.failure.reason } : null,
-    }));
-  }
-
-  /**
-   * Iteration i's best sample by best-checkpoint fitness; updates the run's global best and
-   * the iteration's record (samples added by edits or trained again change both).
-   */
+  /** Iteration i's best sample, promoted to the run's best when it beats it (review.ts: selectedBest). */
   select(i: number): (SampleRef & Fitness) | null {
-    const chosen = selectBest(this.outcomes(i));
-    const s = chosen ? this.sample(i, chosen.sample) : null;
-    const p = chosen?.evals ? peak(chosen.evals) : null;
-    const best = s && p && s.best_model ? { iteration: i, sample: s.sample, ...fitnessOf(p) } : null;
-    const record = this.iteration(i);
-    if (record) {
-      const samples = this.samples(i);
-      record.best = best;
-      record.samples = Math.max(record.samples, samples.length);
-      record.counts = {};
-      for (const x of samples) record.counts[x.status] = (record.counts[x.status] ?? 0) + 1;
-      record.tokens = { prompt: samples.reduce((a, x) => a + x.tokens.prompt, 0), completion: samples.reduce((a, x) => a + x.tokens.completion, 0) };
-      this.saveIteration(record);
-    }
-    if (!s || !best || !s.best_model) return null;
-    const global = this.record.best;
-    if (isBetter(best, global) && !(global?.iteration === i && global.sample === s.sample)) {
-      const record: BestRecord = { ...best, code: s.code!, best_model: runPaths.bestModel(this.dir), components: s.components, origin: s.origin };
-      this.folder.saveBest(record, s.best_model);
-      this.record.best = best;
-      // an extended run found a better policy: the final evaluation is of the old one
-      this.folder.dropFinal();
-      this.record.final = null;
-      this.record.hns = null;
-      this.saveRecord();
-      this.emit({ type: 'best', iteration: i, sample: s.sample, fitness: best.fitness });
-    }
-    return best;
+    return selectedBest(this, this.io, i);
   }
 
-  /**
-   * The feedback for iteration i+1: the reward reflection on iteration i's best sample, or the
-   * list of failures when none trained. A person's feedback (setFeedback) is kept as it is.
-   */
+  /** The feedback for iteration i+1, a person's kept as it is (review.ts: reflectionFeedback). */
   reflect(i: number): { text: string; record: FeedbackRecord } {
-    const outcomes = this.outcomes(i);
-    const chosen = selectBest(outcomes);
-    const reflection = reflect(chosen, outcomes);
-    const auto = reflection?.text ?? failuresFeedback(outcomes);
-    this.folder.saveReflection(i, auto);
-    const existing = this.feedback(i);
-    if (existing && existing.record.source !== 'reflection' && existing.record.source !== 'failures') return existing;
-    const firstAnswered = this.samples(i).find((s) => s.answers > 0);
-    const record: FeedbackRecord = {
-      source: reflection ? 'reflection' : 'failures',
-      iteration: i,
-      about: chosen ? { iteration: i, sample: chosen.sample } : firstAnswered ? { iteration: i, sample: firstAnswered.sample } : null,
-      warnings: reflection?.warnings ?? [],
-      written: now(),
-    };
-    this.folder.saveFeedback(i, auto, record);
-    return { text: auto, record };
+    return reflectionFeedback(this, i);
   }
 
-  /**
-   * A person's feedback for the next iteration, in place of the reflection ('replace') or
-   * after it ('extend'). Recorded as a person's text, not as the program's.
-   */
+  /** A person's feedback for the next iteration, replacing or extending the reflection (review.ts: personFeedback). */
   setFeedback(i: number, text: string, mode: 'replace' | 'extend' = 'replace'): { text: string; record: FeedbackRecord } {
-    const auto = this.folder.reflection(i) ?? (mode === 'extend' ? this.reflect(i).text : '');
-    const full = mode === 'extend' && auto ? `${auto.trimEnd()}\n\n${text.trim()}\n` : `${text.trim()}\n`;
-    const chosen = selectBest(this.outcomes(i));
-    const record: FeedbackRecord = {
-      source: mode === 'extend' ? 'both' : 'human',
-      iteration: i,
-      about: chosen ? { iteration: i, sample: chosen.sample } : null,
-      warnings: [],
-      written: now(),
-    };
-    this.folder.saveFeedback(i, full, record);
-    // the next iteration's prompt is rebuilt from this feedback if not generated yet
-    if (!this.folder.hasSample(i + 1, 0)) this.folder.dropMessages(i + 1);
-    this.emit({ type: 'log', level: 'info', message: `iteration ${i}: feedback written by a person (${record.source})` });
-    return { text: full, record };
+    return personFeedback(this, this.io, i, text, mode);
   }
 
-  /**
-   * A person's reward added to iteration i as a new sample with origin 'edit' (never passed off
-   * as the LLM's), ready for check() and train(); `of` names the sample it was edited from.
-   */
+  /** A person's reward added to iteration i as a sample with origin 'edit' (review.ts: editedSample). */
   addEdit(i: number, code: string, opts: { of?: SampleRef | null; note?: string | null } = {}): SampleRecord {
-    let j = 0;
-    while (this.folder.hasSample(i, j)) j++;
-    const s = this.newSample(i, j, 'edit');
-    s.code = code;
-    s.edit_of = opts.of ?? null;
-    s.note = opts.note ?? null;
-    this.folder.saveReward(i, j, code);
-    const from = s.edit_of ? ` from iteration ${s.edit_of.iteration} sample ${s.edit_of.sample}` : '';
-    return this.saveSample(s, `edited by a person${from}`);
+    return editedSample(this, this.io, i, code, opts);
   }
 
-  /**
-   * Sets iteration i aside to run it again: its folder is renamed (kept, never deleted) and
-   * the global best is recomputed from the iterations before it. Only the last iteration can
-   * be redone, since later ones were built on it.
-   */
+  /** Sets the last iteration aside to run it again; returns where it went (review.ts: iterationSetAside). */
   resetIteration(i: number): string {
-    if (this.folder.hasIteration(i + 1)) throw new Error(`iteration ${i + 1} exists and was built on iteration ${i}; only the last iteration can be redone`);
-    if (!this.folder.hasIteration(i)) throw new Error(`iteration ${i} does not exist`);
-    const to = this.folder.setIterationAside(i, now());
-    this.record.completed_iterations = Math.min(this.record.completed_iterations, i);
-    this.record.best = null;
-    this.record.final = null;
-    this.record.hns = null;
-    this.folder.dropBest();
-    this.folder.dropFinal();
-    this.saveRecord();
-    for (let k = 0; k < i; k++) this.select(k);
-    this.emit({ type: 'log', level: 'info', message: `iteration ${i} set aside as ${path.basename(to)}; it runs again from its prompt` });
-    return to;
+    return iterationSetAside(this, this.io, i);
   }
 
   /** One whole iteration: generate, check and fix, train, select, reflect. Skips what is done. */
@@ -711,17 +307,15 @@ export class Run {
       started: now(),
       finished: null,
     };
+    // a resumed iteration adds this session's time to what the earlier ones spent
     const before = previous?.time ?? { llm_s: 0, check_s: 0, train_s: 0, total_s: 0 };
     const stage = (status: IterationRecord['status']) => {
       record.status = status;
       const t = timeline.split();
       record.time = { llm_s: before.llm_s + t.llm_s, check_s: before.check_s + t.check_s, train_s: before.train_s + t.train_s, total_s: before.total_s + t.total_s };
-      const samples = this.samples(i);
-      record.counts = {};
-      for (const s of samples) record.counts[s.status] = (record.counts[s.status] ?? 0) + 1;
-      record.tokens = { prompt: samples.reduce((a, s) => a + s.tokens.prompt, 0), completion: samples.reduce((a, s) => a + s.tokens.completion, 0) };
-      this.saveIteration(record);
-      this.emit({ type: 'iteration', iteration: i, status });
+      Object.assign(record, tally(this.samples(i)));
+      this.folder.saveIteration(record);
+      this.io.emit({ type: 'iteration', iteration: i, status });
     };
     stage('generating');
     await this.generate(i, timeline);
@@ -733,149 +327,44 @@ export class Run {
     record.finished = now();
     stage('done');
     this.record.completed_iterations = Math.max(this.record.completed_iterations, i + 1);
-    this.saveRecord();
+    this.io.saveRecord();
     return record;
   }
 
-  /** The best policy on the config's evaluation episodes, deterministic and seeded, with its GIF. */
-  async finalEvaluate(): Promise<FinalRecord | null> {
-    const done = this.folder.final();
-    if (done) return done;
-    const best = this.folder.best();
-    if (!best) {
-      this.emit({ type: 'log', level: 'warning', message: 'no sample trained successfully: there is no policy to evaluate' });
-      return null;
-    }
-    const ev = this.config.rl.evaluation;
-    const worker = await this.worker();
-    const r = await evaluatePolicy(this.loaded, best.code, {
-      model: best.best_model,
-      episodes: ev.num_episodes,
-      seed: ev.seed,
-      deterministic: true,
-      gif: ev.save_gif ? runPaths.finalGif(this.dir) : null,
-      worker,
-      signal: this.opts.signal,
-    });
-    this.throwIfAborted();
-    if (r.status !== 'succeeded') {
-      this.emit({ type: 'log', level: 'warning', message: `final evaluation ${r.status}: ${r.failure.reason}` });
-      return null;
-    }
-    const { status: _, ...rest } = r;
-    const record: FinalRecord = { ...rest, of: { iteration: best.iteration, sample: best.sample }, model: best.best_model, deterministic: true, seed: ev.seed };
-    this.folder.saveFinal(record);
-    this.record.final = { fitness_mean: r.fitness_mean, fitness_std: r.fitness_std, episodes: r.episodes.length, gif: r.gif };
-    this.saveRecord();
-    this.emit({ type: 'final', fitness_mean: r.fitness_mean, fitness_std: r.fitness_std, gif: r.gif });
-    return record;
+  /** The best policy on the config's evaluation episodes, deterministic and seeded (finish.ts: finalEvaluation). */
+  finalEvaluate(): Promise<FinalRecord | null> {
+    return finalEvaluation(this, this.io);
   }
 
-  /**
-   * environment.benchmark: the same algorithm and budget on the registered gymnasium env with
-   * its own reward, evaluated like the final policy, for comparison.
-   */
-  async benchmark(): Promise<BenchmarkRecord | null> {
-    const gymId = this.config.environment.benchmark;
-    if (!gymId) return null;
-    const done = this.folder.benchmark();
-    if (done) return done;
-    this.emit({ type: 'benchmark', gym_id: gymId, phase: 'start' });
-    try {
-      return await this.trainBenchmark(gymId);
-    } catch (err) {
-      if (err instanceof RunInterrupted || this.opts.signal?.aborted) throw new RunInterrupted(this.dir);
-      // a benchmark that cannot run (say, an id gymnasium does not know) is reported, not fatal
-      const record: BenchmarkRecord = { gym_id: gymId, status: 'failed', reason: (err as Error).message, best: null, evaluation: null, wall_s: 0 };
-      this.folder.saveBenchmark(record);
-      this.record.benchmark = { gym_id: gymId, fitness_mean: null, status: 'failed' };
-      this.saveRecord();
-      this.emit({ type: 'log', level: 'warning', message: `benchmark ${gymId} could not run: ${record.reason}` });
-      return record;
-    }
+  /** environment.benchmark trained with its own reward, for comparison (finish.ts: benchmarkRecord). */
+  benchmark(): Promise<BenchmarkRecord | null> {
+    return benchmarkRecord(this, this.io);
   }
 
-  private async trainBenchmark(gymId: string): Promise<BenchmarkRecord> {
-    const worker = await this.worker();
-    const env = { gym_id: gymId, kwargs: this.config.environment.kwargs ?? {}, max_episode_steps: this.config.environment.max_episode_steps };
-    const out = runPaths.benchmarkTrain(this.dir);
-    fs.rmSync(out, { recursive: true, force: true });
-    const slots = await this.slotsForTraining();
-    const started = performance.now();
-    const trained = await slots.use(() =>
-      worker.train(
-        { env, code: null, rl: rlSection(this.loaded), out_dir: out, limits: this.config.rl.training.limits },
-        {
-          signal: this.opts.signal,
-          onEvent: (event, data) => {
-            if (event === 'progress') this.emit({ type: 'progress', iteration: null, sample: null, timesteps: Number(data.timesteps), total: Number(data.total_timesteps), steps_per_s: Number(data.steps_per_s) });
-          },
-        },
-      ),
-    );
-    this.throwIfAborted();
-    const record: BenchmarkRecord = { gym_id: gymId, status: trained.status, reason: null, best: null, evaluation: null, wall_s: 0 };
-    if (trained.status !== 'succeeded') record.reason = trained.failure.reason;
-    else {
-      record.best = trained.best ? fitnessOf(trained.best) : null;
-      const ev = this.config.rl.evaluation;
-      const r = await worker.evaluate(
-        { env, code: null, model: trained.best_model, algo: this.config.rl.algo, episodes: ev.num_episodes, seed: ev.seed, deterministic: true, state_stack: this.config.rl.training.state_stack, gif: null },
-        { signal: this.opts.signal },
-      );
-      this.throwIfAborted();
-      if (r.status === 'succeeded') {
-        const { status: _, episodes: __, ...summary } = r;
-        record.evaluation = summary;
-      } else {
-        record.status = r.status;
-        record.reason = r.failure.reason;
-      }
-    }
-    record.wall_s = (performance.now() - started) / 1000;
-    this.folder.saveBenchmark(record);
-    this.record.benchmark = { gym_id: gymId, fitness_mean: record.evaluation?.fitness_mean ?? null, status: record.status };
-    this.saveRecord();
-    this.emit({ type: 'benchmark', gym_id: gymId, phase: 'done', fitness_mean: record.evaluation?.fitness_mean ?? null });
-    return record;
-  }
-
-  /** HNS = (ours - sparse) / |human - sparse|, clipped to [0, 3] (Eureka's human-normalised score). */
-  private scoreHns(): void {
-    const sparse = this.config.experiment.sparse_baseline;
-    const ours = this.record.final?.fitness_mean;
-    const fromConfig = this.config.experiment.human_baseline;
-    const human = fromConfig ?? this.record.benchmark?.fitness_mean ?? null;
-    if (sparse === null || ours === undefined || human === null || human === sparse) return;
-    const value = Math.min(3, Math.max(0, (ours - sparse) / Math.abs(human - sparse)));
-    this.record.hns = { value, sparse, human, human_from: fromConfig !== null ? 'config' : 'benchmark' };
-    this.saveRecord();
-  }
-
-  /** Every iteration not done yet, then the final evaluation and the benchmark. */
+  /** Every iteration not done yet, then the final evaluation, the benchmark and the HNS. */
   async runAll(): Promise<RunRecord> {
     this.record.status = 'running';
     this.record.error = null;
-    this.saveRecord();
-    this.emit({ type: 'run', status: 'running' });
+    this.io.saveRecord();
+    this.io.emit({ type: 'run', status: 'running' });
     try {
       await this.describe();
       for (let i = 0; i < this.config.eureka.iterations; i++) {
-        this.throwIfAborted();
+        this.io.throwIfAborted();
         await this.runIteration(i);
       }
       await Promise.all([this.finalEvaluate(), this.benchmark()]);
-      this.scoreHns();
+      this.record.hns = hnsScore(this.config, this.record) ?? this.record.hns;
       this.record.status = 'done';
     } catch (err) {
-      this.record.status = err instanceof RunInterrupted || this.opts.signal?.aborted ? 'interrupted' : 'failed';
+      this.record.status = err instanceof RunInterrupted || this.io.aborted ? 'interrupted' : 'failed';
       this.record.error = this.record.status === 'failed' ? (err as Error).message : null;
-      this.saveRecord();
-      this.emit({ type: 'run', status: this.record.status, message: (err as Error).message });
+      this.io.saveRecord();
+      this.io.emit({ type: 'run', status: this.record.status, message: (err as Error).message });
       throw this.record.status === 'interrupted' ? new RunInterrupted(this.dir) : err;
     }
-    this.saveRecord();
-    this.emit({ type: 'run', status: 'done' });
+    this.io.saveRecord();
+    this.io.emit({ type: 'run', status: 'done' });
     return this.record;
   }
 }

@@ -14,17 +14,23 @@ import {
   type EnvDescription,
   type EnvRef,
   type ErrorBody,
+  type ErrorKind,
   type EvaluateParams,
   type EvaluateResult,
+  type EventArgs,
   type Hello,
   type Incoming,
+  type JobsResult,
+  type MethodName,
+  type Methods,
   type TrainParams,
   type TrainResult,
+  type WorkerRequest,
 } from './protocol';
 
 /** An error reply from the worker (bad request, unusable env folder, ...). */
 export class WorkerRequestError extends Error {
-  readonly kind: string;
+  readonly kind: ErrorKind;
   readonly details: Record<string, unknown>;
   constructor(method: string, body: ErrorBody) {
     const hint = typeof body.details?.hint === 'string' ? body.details.hint : '';
@@ -43,7 +49,11 @@ export class WorkerDiedError extends Error {
   }
 }
 
-export type EventHandler = (event: string, data: Record<string, unknown>) => void;
+/** An event of a running request: `(event, data) => { if (event === 'progress') data.timesteps }` narrows both. */
+export type EventHandler = (...args: EventArgs) => void;
+
+/** Every message sent to the worker and received from it, parsed (a protocol trace). */
+export type MessageHandler = (direction: 'sent' | 'received', message: WorkerRequest | Incoming) => void;
 
 export interface RequestOptions {
   onEvent?: EventHandler;
@@ -66,6 +76,8 @@ export interface WorkerOptions {
    * anything else in process.env, API keys included, never reaches it.
    */
   env?: Record<string, string>;
+  /** Sees every message both ways, the hello included (for logs and the protocol test). */
+  onMessage?: MessageHandler;
 }
 
 /** Inherited by name: what Python, torch, SDL/MuJoCo rendering and the GPU need. */
@@ -128,14 +140,23 @@ export class PythonWorker {
   private readonly proc: ResultPromise;
   private readonly pending = new Map<string, Pending>();
   private readonly stderrTail: string[];
+  private readonly onMessage: MessageHandler | undefined;
   private nextId = 1;
   private dead: string | null = null;
 
-  private constructor(proc: ResultPromise, hello: Hello, lines: readline.Interface, stderrTail: string[], exited: PythonWorker['exited']) {
+  private constructor(
+    proc: ResultPromise,
+    hello: Hello,
+    lines: readline.Interface,
+    stderrTail: string[],
+    exited: PythonWorker['exited'],
+    onMessage: MessageHandler | undefined,
+  ) {
     this.proc = proc;
     this.hello = hello;
     this.stderrTail = stderrTail;
     this.exited = exited;
+    this.onMessage = onMessage;
     lines.on('line', (line) => this.onLine(line));
     void exited.then(({ code, signal }) => {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
@@ -175,6 +196,7 @@ export class PythonWorker {
         lines.off('line', onFirst);
         try {
           const msg = JSON.parse(line) as Incoming;
+          options.onMessage?.('received', msg);
           if (msg.type !== 'hello') throw new Error(`expected a hello message, got: ${line.slice(0, 200)}`);
           if (msg.protocol !== PROTOCOL_VERSION) {
             throw new Error(`the worker speaks protocol ${msg.protocol}, this client ${PROTOCOL_VERSION}; run 'npm run setup'`);
@@ -192,7 +214,7 @@ export class PythonWorker {
         reject(new WorkerDiedError(`The Python worker (${python}) exited (${signal ?? `code ${code}`}) before it was ready.\n${tail}`));
       });
     });
-    return new PythonWorker(proc, hello, lines, stderrTail, exited);
+    return new PythonWorker(proc, hello, lines, stderrTail, exited, options.onMessage);
   }
 
   get alive(): boolean {
@@ -204,10 +226,11 @@ export class PythonWorker {
   }
 
   /** Send one request; resolves with its result, rejects on an error reply or a dead worker. */
-  request<T>(method: string, params: object = {}, options: RequestOptions = {}): Promise<T> {
+  request<M extends MethodName>(method: M, params?: Methods[M]['params'], options: RequestOptions = {}): Promise<Methods[M]['result']> {
+    type Result = Methods[M]['result'];
     if (this.dead) return Promise.reject(new WorkerDiedError(`${this.dead}; start a new worker.`));
     const id = `${method}#${this.nextId++}`;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<Result>((resolve, reject) => {
       const pending: Pending = { method, resolve: resolve as (v: unknown) => void, reject, onEvent: options.onEvent };
       this.pending.set(id, pending);
       const signal = options.signal;
@@ -216,10 +239,12 @@ export class PythonWorker {
         if (signal.aborted) queueMicrotask(onAbort);
         else signal.addEventListener('abort', onAbort, { once: true });
         const cleanup = () => signal.removeEventListener('abort', onAbort);
-        pending.resolve = (v) => (cleanup(), resolve(v as T));
+        pending.resolve = (v) => (cleanup(), resolve(v as Result));
         pending.reject = (e) => (cleanup(), reject(e));
       }
-      this.proc.stdin!.write(JSON.stringify({ type: 'request', id, method, params }) + '\n');
+      const msg: WorkerRequest = { type: 'request', id, method, params: { ...params } };
+      this.onMessage?.('sent', msg);
+      this.proc.stdin!.write(JSON.stringify(msg) + '\n');
     });
   }
 
@@ -244,11 +269,11 @@ export class PythonWorker {
   }
 
   async cancel(jobRequestId: string): Promise<boolean> {
-    const r = await this.request<{ cancelled: boolean }>('cancel', { id: jobRequestId });
+    const r = await this.request('cancel', { id: jobRequestId });
     return r.cancelled;
   }
 
-  jobs(): Promise<{ running: string[]; queued: string[]; max_jobs: number }> {
+  jobs(): Promise<JobsResult> {
     return this.request('jobs');
   }
 
@@ -287,8 +312,11 @@ export class PythonWorker {
       this.stderrTail.push(`[non-protocol stdout] ${line}`);
       return;
     }
+    this.onMessage?.('received', msg);
     if (msg.type === 'event') {
-      this.pending.get(msg.id)?.onEvent?.(msg.event, msg.data);
+      // The wire as the schema has it (each event's data is Events[event]), like the JSON.parse
+      // above: test/protocol.test.ts checks that the worker keeps to it.
+      this.pending.get(msg.id)?.onEvent?.(...([msg.event, msg.data] as unknown as EventArgs));
     } else if (msg.type === 'reply') {
       const pending = msg.id === null ? undefined : this.pending.get(msg.id);
       if (!pending || msg.id === null) return;

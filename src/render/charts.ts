@@ -2,8 +2,8 @@
  * Vega-Lite specs for a run's charts, and a headless SVG renderer for them.
  *
  * The spec builders are pure functions of plain records (no file access, no vega import), so
- * the same specs can go into the HTML report (as static SVG, via specToSvg) and later into
- * notebook display bundles (src/display.ts: application/vnd.vegalite.v5+json, the mime type
+ * the same specs can go into the HTML report (as static SVG, via specToSvg) and into
+ * notebook display bundles (src/display/: application/vnd.vegalite.v5+json, the mime type
  * JupyterLab renders, with a v5 $schema; the specs use nothing v6 added).
  *
  * Names that come from a run (sample labels, reward component names: LLM output) are only
@@ -11,7 +11,7 @@
  * and brackets in a field name as a path, and an expression would be code.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { EvalPoint } from './worker/protocol';
+import type { EvalPoint } from '../worker/protocol';
 
 export type VegaLiteSpec = TopLevelSpec;
 

@@ -1,17 +1,17 @@
 /**
- * `stable-eureka run`: the loop from a terminal. Progress goes to stderr (bars on a terminal,
- * one line per event otherwise), the summary table to stdout.
+ * The commands on a run folder: `run` (the loop from a terminal: progress to stderr, bars on
+ * a terminal and one line per event otherwise, then the summary table to stdout), `demo`,
+ * `feedback` and `report`.
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
 import path from 'node:path';
-import type { Overrides } from './config';
-import { Run, RunInterrupted } from './run/run';
-import type { LiveEvent, RunEvent, SampleRecord } from './run/layout';
-import { writeReport } from './report';
-import { UsageError } from './usage';
-
-const fmt = (x: number | null | undefined, digits = 2) => (x == null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
-const err = (s: string) => process.stderr.write(s + '\n');
+import type { Overrides } from '../config';
+import { packageRoot } from '../pyenv';
+import { writeReport } from '../report/index';
+import { RunFolder, runFiles, runPaths, type LiveEvent, type RunEvent, type SampleRecord } from '../run/layout';
+import { Run, RunInterrupted } from '../run/run';
+import { err, num, table } from './format';
+import { fileText, openRunFolder, UsageError } from './usage';
 
 /** Live progress: a bar per training sample on a terminal, event lines elsewhere. */
 export function progressPrinter(opts: { tty?: boolean } = {}) {
@@ -55,20 +55,20 @@ export function progressPrinter(opts: { tty?: boolean } = {}) {
         const entry = bars.get(key(e.iteration, e.sample));
         if (entry) {
           entry.best = Math.max(entry.best, e.point.fitness_mean);
-          entry.bar.update(Math.min(e.point.timesteps, entry.bar.getTotal()), { note: `fitness ${fmt(e.point.fitness_mean)} (best ${fmt(entry.best)})` });
+          entry.bar.update(Math.min(e.point.timesteps, entry.bar.getTotal()), { note: `fitness ${num(e.point.fitness_mean)} (best ${num(entry.best)})` });
         } else if (!multi) {
-          log(`iteration ${e.iteration} sample ${e.sample}: eval @ ${e.point.timesteps} steps: fitness ${fmt(e.point.fitness_mean)}`);
+          log(`iteration ${e.iteration} sample ${e.sample}: eval @ ${e.point.timesteps} steps: fitness ${num(e.point.fitness_mean)}`);
         }
         break;
       }
       case 'best':
-        log(`new best: iteration ${e.iteration} sample ${e.sample}, fitness ${fmt(e.fitness)}`);
+        log(`new best: iteration ${e.iteration} sample ${e.sample}, fitness ${num(e.fitness)}`);
         break;
       case 'benchmark':
-        log(e.phase === 'start' ? `benchmark: training on ${e.gym_id} with its own reward` : `benchmark ${e.gym_id}: fitness ${fmt(e.fitness_mean)}`);
+        log(e.phase === 'start' ? `benchmark: training on ${e.gym_id} with its own reward` : `benchmark ${e.gym_id}: fitness ${num(e.fitness_mean)}`);
         break;
       case 'final':
-        log(`final evaluation: fitness ${fmt(e.fitness_mean)} ± ${fmt(e.fitness_std)}`);
+        log(`final evaluation: fitness ${num(e.fitness_mean)} ± ${num(e.fitness_std)}`);
         break;
       case 'log':
         log(`${e.level}: ${e.message}`);
@@ -82,12 +82,7 @@ export function progressPrinter(opts: { tty?: boolean } = {}) {
 
 function sampleRow(s: SampleRecord): string[] {
   const note = s.failure ? `${s.failure.stage}: ${s.failure.reason.split('\n')[0]}` : s.duplicate_of ? `same as it${s.duplicate_of.iteration} s${s.duplicate_of.sample}` : (s.components ?? []).join(', ');
-  return [String(s.iteration), String(s.sample), s.status + (s.origin === 'edit' ? ' (edit)' : ''), String(s.answers), fmt(s.best?.fitness), s.best ? String(s.best.timesteps) : '', note.length > 70 ? note.slice(0, 67) + '...' : note];
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+  return [String(s.iteration), String(s.sample), s.status + (s.origin === 'edit' ? ' (edit)' : ''), String(s.answers), num(s.best?.fitness), s.best ? String(s.best.timesteps) : '', note.length > 70 ? note.slice(0, 67) + '...' : note];
 }
 
 /** What a run did, for a terminal: every sample, the best, the final evaluation, costs. */
@@ -102,12 +97,12 @@ export function runSummary(run: Run): string {
   }
   const r = run.record;
   const lines = [table(rows), ''];
-  lines.push(`best:        ${r.best ? `iteration ${r.best.iteration} sample ${r.best.sample}, fitness ${fmt(r.best.fitness)} at ${r.best.timesteps} steps` : 'none (no sample trained)'}`);
-  if (r.final) lines.push(`final eval:  fitness ${fmt(r.final.fitness_mean)} ± ${fmt(r.final.fitness_std)} over ${r.final.episodes} seeded episodes (deterministic)`);
-  if (r.benchmark) lines.push(`benchmark:   ${r.benchmark.gym_id} with its own reward: ${r.benchmark.status === 'succeeded' ? `fitness ${fmt(r.benchmark.fitness_mean)}` : r.benchmark.status}`);
-  if (r.hns) lines.push(`HNS:         ${fmt(r.hns.value, 3)} (sparse ${fmt(r.hns.sparse)}, human ${fmt(r.hns.human)} from ${r.hns.human_from})`);
+  lines.push(`best:        ${r.best ? `iteration ${r.best.iteration} sample ${r.best.sample}, fitness ${num(r.best.fitness)} at ${r.best.timesteps} steps` : 'none (no sample trained)'}`);
+  if (r.final) lines.push(`final eval:  fitness ${num(r.final.fitness_mean)} ± ${num(r.final.fitness_std)} over ${r.final.episodes} seeded episodes (deterministic)`);
+  if (r.benchmark) lines.push(`benchmark:   ${r.benchmark.gym_id} with its own reward: ${r.benchmark.status === 'succeeded' ? `fitness ${num(r.benchmark.fitness_mean)}` : r.benchmark.status}`);
+  if (r.hns) lines.push(`HNS:         ${num(r.hns.value, 3)} (sparse ${num(r.hns.sparse)}, human ${num(r.hns.human)} from ${r.hns.human_from})`);
   lines.push(`LLM:         ${r.backend} ${r.model}, ${r.tokens.prompt} prompt + ${r.tokens.completion} completion tokens`);
-  lines.push(`time:        ${fmt(wall, 1)} s in iterations`);
+  lines.push(`time:        ${num(wall, 1)} s in iterations`);
   if (r.final?.gif) lines.push(`gif:         ${r.final.gif}`);
   lines.push(`run folder:  ${run.dir}`);
   return lines.join('\n');
@@ -130,19 +125,14 @@ export async function cmdRun(configFile: string | undefined, opts: RunCommandOpt
   process.on('SIGINT', onSigint);
   const printer = progressPrinter();
   const runOpts = { onEvent: printer.onEvent, signal: controller.signal };
+  const { resume, out, report, ...overrides } = opts;
   let run: Run;
-  if (opts.resume) {
+  if (resume) {
     if (configFile) throw new UsageError('give either a config file or --resume <run folder>, not both');
-    const { resume: _, out: __, report: ___, ...overrides } = opts;
-    try {
-      run = Run.open(opts.resume, { ...runOpts, overrides });
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    run = openRunFolder(resume, { ...runOpts, overrides });
     err(`resuming ${run.dir} (${run.record.completed_iterations}/${run.config.eureka.iterations} iterations done)`);
   } else {
     if (!configFile) throw new UsageError('give a config file, or --resume <run folder>');
-    const { resume: _, out, report: __, ...overrides } = opts;
     run = Run.create(configFile, { ...runOpts, overrides, dir: out });
     const c = run.config;
     err(`run ${run.dir}: ${c.eureka.iterations} iterations x ${c.eureka.samples} samples, ${c.eureka.backend} ${c.eureka.model}, ${c.rl.algo} ${c.rl.training.total_timesteps} steps each`);
@@ -164,10 +154,45 @@ export async function cmdRun(configFile: string | undefined, opts: RunCommandOpt
     process.off('SIGINT', onSigint);
   }
   console.log(runSummary(run));
-  if (opts.report !== false) {
-    const report = await writeReport(run.dir);
-    const near = path.relative(process.cwd(), report);
-    console.log(`report:      ${near && !near.startsWith('..') ? near : report}`);
+  if (report !== false) {
+    const file = await writeReport(run.dir);
+    const near = path.relative(process.cwd(), file);
+    console.log(`report:      ${near && !near.startsWith('..') ? near : file}`);
   }
   return code;
+}
+
+/** The loop on CartPole with the embedded local model: no server, no key, a few minutes. */
+export async function cmdDemo(opts: { iterations?: number; samples?: number; timesteps?: number; out?: string }): Promise<number> {
+  const configFile = path.join(packageRoot, 'configs', 'cartpole.yml');
+  return cmdRun(configFile, {
+    backend: 'local',
+    iterations: opts.iterations ?? 3,
+    samples: opts.samples ?? 4,
+    timesteps: opts.timesteps ?? 20_000,
+    out: opts.out,
+  });
+}
+
+/** A person's feedback for the iteration after `iteration`, and how to continue the run with it. */
+export async function cmdFeedback(dir: string, o: { iteration: number; file?: string; text?: string; extend?: boolean }): Promise<number> {
+  if ((o.file === undefined) === (o.text === undefined)) throw new UsageError('give the feedback with either --file or --text');
+  const text = o.file !== undefined ? fileText(o.file, 'feedback file') : o.text!;
+  const run = openRunFolder(dir);
+  if (!run.iteration(o.iteration)) throw new UsageError(`${run.dir} has no iteration ${o.iteration} yet`);
+  const fb = run.setFeedback(o.iteration, text, o.extend ? 'extend' : 'replace');
+  console.log(`feedback for iteration ${o.iteration + 1} (${fb.record.source}) written to ${runPaths.feedback(run.dir, o.iteration)}`);
+  if (run.samples(o.iteration + 1).length > 0) {
+    err(`warning: iteration ${o.iteration + 1} already has its samples; the feedback is kept but they were generated without it`);
+  } else {
+    const more = run.config.eureka.iterations <= o.iteration + 1 ? ` --iterations ${o.iteration + 2}` : '';
+    console.log(`continue with: stable-eureka run --resume ${run.dir}${more}`);
+  }
+  return 0;
+}
+
+export async function cmdReport(dir: string, o: { out?: string }): Promise<number> {
+  if (!new RunFolder(dir).isRun()) throw new UsageError(`${path.resolve(dir)} is not a run folder (no ${runFiles.run})`);
+  console.log(await writeReport(dir, { out: o.out }));
+  return 0;
 }

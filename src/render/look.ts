@@ -1,0 +1,142 @@
+/**
+ * How HTML is styled where it lands. The same piece can take two looks:
+ *   'page'    the report, one page with its stylesheet (src/report/style.ts): elements name classes
+ *   'inline'  notebook outputs, which get no stylesheet of ours: elements carry inline styles
+ * Here: the roles an element can play in either look, the status colours (badges, and the report
+ * stylesheet's badge rules), tables, and the inline pieces the notebook views share.
+ */
+import { esc, fitnessFigures, type FitnessLike } from './format';
+
+export type Look = 'page' | 'inline';
+
+/** Inline styles of notebook outputs. */
+export const STYLE = {
+  root: 'font:13px/1.45 system-ui,-apple-system,Roboto,Helvetica,Arial,sans-serif;color:#1f2328;background:#fff;padding:6px 8px;border-radius:6px',
+  pre: 'font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;color:#24292e;border:1px solid #d0d7de;border-radius:6px;padding:8px 10px;margin:4px 0;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;text-align:left',
+  text: 'font:13px/1.45 system-ui,-apple-system,Roboto,Helvetica,Arial,sans-serif;background:#fff;color:#1f2328;border:1px solid #d0d7de;border-radius:6px;padding:8px 10px;margin:4px 0;white-space:pre-wrap;overflow-wrap:anywhere;text-align:left',
+  muted: 'color:#656d76',
+  table: 'border-collapse:collapse;font-size:12px;margin:4px 0',
+  th: 'border-bottom:1px solid #d0d7de;background:#f6f8fa;padding:3px 8px;text-align:left;font-weight:600',
+  td: 'border-bottom:1px solid #eaeef2;padding:3px 8px;text-align:left;vertical-align:top',
+  num: 'border-bottom:1px solid #eaeef2;padding:3px 8px;text-align:right;vertical-align:top;font-variant-numeric:tabular-nums;white-space:nowrap',
+  h: 'font-size:14px;font-weight:600;margin:6px 0 4px',
+  summary: 'cursor:pointer',
+} as const;
+
+/**
+ * What an element is, as a class of the report's stylesheet and as an inline style. An empty
+ * one adds nothing in that look.
+ */
+const ROLES = {
+  muted: { page: 'muted', inline: STYLE.muted },
+  samplesTable: { page: 'samples', inline: STYLE.table },
+  th: { page: '', inline: STYLE.th },
+  td: { page: '', inline: STYLE.td },
+  num: { page: 'n', inline: STYLE.num },
+  fitness: { page: 'n fit', inline: STYLE.num },
+  reason: { page: 'reason', inline: STYLE.td },
+  star: { page: 'star', inline: 'color:#cf222e' },
+  globalBestRow: { page: 'best-global', inline: 'background:#fff1f0' },
+  iterationBestRow: { page: 'best-it', inline: 'background:#f0f7ff' },
+  iterationFirstRow: { page: 'sep', inline: 'border-top:2px solid #8c959f' },
+  /** A <details> in a table cell (the page's print script leaves these closed). */
+  cellDetails: { page: 'cell', inline: '' },
+  summary: { page: '', inline: STYLE.summary },
+  cellText: { page: 'text', inline: `${STYLE.pre};max-height:300px` },
+} as const;
+
+export type Role = keyof typeof ROLES;
+
+/** The attribute that gives an element its roles in a look: ` class="…"`, ` style="…"`, or ''. */
+export function attrs(look: Look, ...roles: (Role | null | false | undefined)[]): string {
+  const parts = roles.flatMap((r) => (r ? [ROLES[r][look]] : [])).filter(Boolean);
+  if (!parts.length) return '';
+  return look === 'page' ? ` class="${parts.join(' ')}"` : ` style="${parts.join(';')}"`;
+}
+
+/** Boxes and status labels by tone: background and border. */
+export const TONES = {
+  info: { bg: '#ddf4ff', border: '#54aeff' },
+  warning: { bg: '#fff8c5', border: '#d4a72c' },
+  error: { bg: '#ffebe9', border: '#ff8182' },
+  ok: { bg: '#dafbe1', border: '#4ac26b' },
+  quiet: { bg: '#eaeef2', border: '' },
+} as const;
+
+export type Tone = keyof typeof TONES;
+
+/** Each status of a run, an iteration, a sample or a job, by tone. */
+const STATUS_TONES: Record<string, Tone> = {
+  trained: 'ok', done: 'ok', succeeded: 'ok', checked: 'ok',
+  invalid: 'error', failed: 'error', timeout: 'error', out_of_memory: 'error', crashed: 'error',
+  duplicate: 'quiet', cancelled: 'quiet',
+  interrupted: 'warning',
+  pending: 'info', queued: 'info', training: 'info', running: 'info', generating: 'info', checking: 'info', reflecting: 'info',
+};
+
+/** A status as a small coloured label (on the page by class: see badgeCss). */
+export function badge(status: unknown, look: Look = 'inline'): string {
+  const s = typeof status === 'string' ? status : 'unknown';
+  const tone = Object.hasOwn(STATUS_TONES, s) ? STATUS_TONES[s] : undefined;
+  if (look === 'page') return `<span class="badge${tone ? ` st-${s}` : ''}">${esc(s)}</span>`;
+  const bg = tone ? TONES[tone].bg : '#fff';
+  return `<span style="display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;border:1px solid #d0d7de;background:${bg};color:#1f2328;white-space:nowrap">${esc(s)}</span>`;
+}
+
+/** The page's rules for badge(…, 'page'): one a tone. */
+export function badgeCss(): string {
+  return [...new Set(Object.values(STATUS_TONES))]
+    .map((tone) => {
+      const statuses = Object.keys(STATUS_TONES).filter((s) => STATUS_TONES[s] === tone);
+      const { bg, border } = TONES[tone];
+      return `${statuses.map((s) => `.st-${s}`).join(', ')} { background: ${bg};${border ? ` border-color: ${border};` : ''} }`;
+    })
+    .join('\n');
+}
+
+/** A fitness in HTML: on the page the value kept on one line and the steps muted; inline the table cell's text. */
+export function fitnessHtml(f: FitnessLike | null | undefined, look: Look, note = ''): string {
+  const p = fitnessFigures(f);
+  if (!p) return '—';
+  if (look === 'inline') return esc(`${p.value} @ ${p.steps}${note}`);
+  return `<span class="nw">${p.value}</span> <span class="muted nw">@ ${p.steps} steps${esc(note)}</span>`;
+}
+
+/** A coloured box around html (its content must be escaped already). */
+export function box(inner: string, tone: 'info' | 'warning' | 'error' | 'ok' = 'info'): string {
+  const t = TONES[tone];
+  return `<div style="border:1px solid ${t.border};background:${t.bg};color:#1f2328;border-radius:6px;padding:6px 10px;margin:4px 0;font:13px/1.45 system-ui,sans-serif">${inner}</div>`;
+}
+
+/** The outer element of every notebook view's HTML. */
+export function page(inner: string): string {
+  return `<div style="${STYLE.root}">${inner}</div>`;
+}
+
+/** Text as it was written (escaped, wrapped, no markup read). */
+export function preText(text: string, style: string = STYLE.text): string {
+  return `<pre style="${style}">${esc(text)}</pre>`;
+}
+
+/** An SVG as an <img> (a data URI: survives the sanitiser of untrusted notebooks, ids stay its own). */
+export function svgImg(svg: string, alt: string): string {
+  return `<img alt="${esc(alt)}" style="max-width:100%;height:auto" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
+}
+
+/** A table with inline styles: headers as text, cells as HTML (escaped already); `num` marks right-aligned columns. */
+export function tableHtml(headers: string[], rows: string[][], opts: { num?: number[]; rowStyle?: (k: number) => string } = {}): string {
+  const num = new Set(opts.num ?? []);
+  const head = headers.map((h) => `<th style="${STYLE.th}">${esc(h)}</th>`).join('');
+  const body = rows
+    .map((r, k) => `<tr${opts.rowStyle?.(k) ? ` style="${opts.rowStyle(k)}"` : ''}>${r.map((c, i) => `<td style="${num.has(i) ? STYLE.num : STYLE.td}">${c}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table style="${STYLE.table}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** A table as aligned plain text. */
+export function textTable(headers: string[], rows: string[][]): string {
+  const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
+  const all = [headers, ...rows].map((r) => r.map(clean));
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}

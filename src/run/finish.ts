@@ -1,0 +1,130 @@
+/**
+ * After the last iteration: the best policy's final evaluation, the benchmark (the same
+ * training on the registered gymnasium env with its own reward) and the human-normalised
+ * score that compares them.
+ */
+import fs from 'node:fs';
+import type { Config } from '../config';
+import { evaluatePolicy, rlSection } from '../training';
+import { runPaths, type BenchmarkRecord, type FinalRecord, type RunRecord } from './layout';
+import type { Run } from './run';
+import { fitnessOf, RunInterrupted, type StageIO } from './stage';
+
+/** The best policy on the config's evaluation episodes, deterministic and seeded, with its GIF. */
+export async function finalEvaluation(run: Run, io: StageIO): Promise<FinalRecord | null> {
+  const done = run.folder.final();
+  if (done) return done;
+  const best = run.folder.best();
+  if (!best) {
+    io.emit({ type: 'log', level: 'warning', message: 'no sample trained successfully: there is no policy to evaluate' });
+    return null;
+  }
+  const ev = run.config.rl.evaluation;
+  const r = await evaluatePolicy(run.loaded, best.code, {
+    model: best.best_model,
+    episodes: ev.num_episodes,
+    seed: ev.seed,
+    deterministic: true,
+    gif: ev.save_gif ? runPaths.finalGif(run.dir) : null,
+    worker: await io.worker(),
+    signal: io.signal,
+  });
+  io.throwIfAborted();
+  if (r.status !== 'succeeded') {
+    io.emit({ type: 'log', level: 'warning', message: `final evaluation ${r.status}: ${r.failure.reason}` });
+    return null;
+  }
+  const { status: _, ...rest } = r;
+  const record: FinalRecord = { ...rest, of: { iteration: best.iteration, sample: best.sample }, model: best.best_model, deterministic: true, seed: ev.seed };
+  run.folder.saveFinal(record);
+  run.record.final = { fitness_mean: r.fitness_mean, fitness_std: r.fitness_std, episodes: r.episodes.length, gif: r.gif };
+  io.saveRecord();
+  io.emit({ type: 'final', fitness_mean: r.fitness_mean, fitness_std: r.fitness_std, gif: r.gif });
+  return record;
+}
+
+/**
+ * environment.benchmark: the same algorithm and budget on the registered gymnasium env with
+ * its own reward, evaluated like the final policy, for comparison. Null without one.
+ */
+export async function benchmarkRecord(run: Run, io: StageIO): Promise<BenchmarkRecord | null> {
+  const gymId = run.config.environment.benchmark;
+  if (!gymId) return null;
+  const done = run.folder.benchmark();
+  if (done) return done;
+  io.emit({ type: 'benchmark', gym_id: gymId, phase: 'start' });
+  let record: BenchmarkRecord;
+  let ran = true;
+  try {
+    record = await trainedBenchmark(run, io, gymId);
+  } catch (err) {
+    if (err instanceof RunInterrupted || io.aborted) throw new RunInterrupted(run.dir);
+    // a benchmark that cannot run (say, an id gymnasium does not know) is reported, not fatal
+    ran = false;
+    record = { gym_id: gymId, status: 'failed', reason: (err as Error).message, best: null, evaluation: null, wall_s: 0 };
+  }
+  run.folder.saveBenchmark(record);
+  run.record.benchmark = { gym_id: gymId, fitness_mean: record.evaluation?.fitness_mean ?? null, status: record.status };
+  io.saveRecord();
+  if (ran) io.emit({ type: 'benchmark', gym_id: gymId, phase: 'done', fitness_mean: record.evaluation?.fitness_mean ?? null });
+  else io.emit({ type: 'log', level: 'warning', message: `benchmark ${gymId} could not run: ${record.reason}` });
+  return record;
+}
+
+/** The benchmark trained and evaluated; a failed training or evaluation is in the record. */
+async function trainedBenchmark(run: Run, io: StageIO, gymId: string): Promise<BenchmarkRecord> {
+  const worker = await io.worker();
+  const config = run.config;
+  const env = { gym_id: gymId, kwargs: config.environment.kwargs ?? {}, max_episode_steps: config.environment.max_episode_steps };
+  const out = runPaths.benchmarkTrain(run.dir);
+  fs.rmSync(out, { recursive: true, force: true });
+  const slots = await io.trainingSlots();
+  const started = performance.now();
+  const trained = await slots.use(() =>
+    worker.train(
+      { env, code: null, rl: rlSection(run.loaded), out_dir: out, limits: config.rl.training.limits },
+      {
+        signal: io.signal,
+        onEvent: (event, data) => {
+          if (event === 'progress') io.emit({ type: 'progress', iteration: null, sample: null, timesteps: Number(data.timesteps), total: Number(data.total_timesteps), steps_per_s: Number(data.steps_per_s) });
+        },
+      },
+    ),
+  );
+  io.throwIfAborted();
+  const record: BenchmarkRecord = { gym_id: gymId, status: trained.status, reason: null, best: null, evaluation: null, wall_s: 0 };
+  if (trained.status !== 'succeeded') record.reason = trained.failure.reason;
+  else {
+    record.best = trained.best ? fitnessOf(trained.best) : null;
+    const ev = config.rl.evaluation;
+    const r = await worker.evaluate(
+      { env, code: null, model: trained.best_model, algo: config.rl.algo, episodes: ev.num_episodes, seed: ev.seed, deterministic: true, state_stack: config.rl.training.state_stack, gif: null },
+      { signal: io.signal },
+    );
+    io.throwIfAborted();
+    if (r.status === 'succeeded') {
+      const { status: _, episodes: __, ...summary } = r;
+      record.evaluation = summary;
+    } else {
+      record.status = r.status;
+      record.reason = r.failure.reason;
+    }
+  }
+  record.wall_s = (performance.now() - started) / 1000;
+  return record;
+}
+
+/**
+ * HNS = (ours - sparse) / |human - sparse|, clipped to [0, 3] (Eureka's human-normalised
+ * score); the human figure is experiment.human_baseline, else the benchmark's. Null when a
+ * figure is missing or human equals sparse.
+ */
+export function hnsScore(config: Config, record: RunRecord): RunRecord['hns'] {
+  const sparse = config.experiment.sparse_baseline;
+  const ours = record.final?.fitness_mean;
+  const fromConfig = config.experiment.human_baseline;
+  const human = fromConfig ?? record.benchmark?.fitness_mean ?? null;
+  if (sparse === null || ours === undefined || human === null || human === sparse) return null;
+  const value = Math.min(3, Math.max(0, (ours - sparse) / Math.abs(human - sparse)));
+  return { value, sparse, human, human_from: fromConfig !== null ? 'config' : 'benchmark' };
+}
