@@ -4,9 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type LoadedConfig } from './config';
+import { loadConfig, type LoadedConfig } from './config/index';
 import { getWorker, type PythonWorker } from './worker/client';
-import type { EnvDescription, EnvRef } from './worker/protocol';
+import type { EnvDescription, EnvRef } from './worker/protocol/index';
 
 export interface EnvTarget {
   env: EnvRef;

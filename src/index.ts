@@ -28,7 +28,7 @@ export {
   type Overrides,
   type RlConfig,
   type TrainingConfig,
-} from './config';
+} from './config/index';
 export { extractReward, fencedBlocks, type Extraction } from './extract';
 export { describeEnv, envRefFromConfig, resolveEnvTarget, type EnvTarget } from './envs';
 export { checkReward, evaluatePolicy, trainReward, type CheckOptions, type EvaluateOptions, type TrainOptions } from './training';
@@ -70,7 +70,7 @@ export {
   type TrainResult,
   type TrainSuccess,
   type WorkerEvent,
-} from './worker/protocol';
+} from './worker/protocol/index';
 export { checkFailureText, executionErrorMessage, fill, initialMessages, nextIterationMessages, noCodeText, promptEnv, singleMessage, template, type ChatMessage, type PromptEnv } from './prompts';
 export { diagnose, evalSeries, reflect, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
 export { bestOf, isBetter, peak, selectBest, type Ranked } from './run/selection';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './pyenv';
-import type { CheckResult, EnvDescription } from './worker/protocol';
+import type { CheckResult, EnvDescription } from './worker/protocol/index';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

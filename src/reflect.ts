@@ -4,7 +4,7 @@
  */
 import { fill, keyedLines, template } from './prompts';
 import { peak } from './run/selection';
-import type { EvalPoint } from './worker/protocol';
+import type { EvalPoint } from './worker/protocol/index';
 
 /** One sample of an iteration as the reflection sees it. */
 export interface SampleOutcome {

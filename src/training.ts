@@ -4,11 +4,11 @@
  * call these; each takes an explicit worker or uses the session's.
  */
 import path from 'node:path';
-import type { LoadedConfig } from './config';
+import type { LoadedConfig } from './config/index';
 import { DEFAULTS } from './defaults';
 import { envRefFromConfig } from './envs';
 import { getWorker, type EventHandler, type PythonWorker } from './worker/client';
-import type { CheckParams, CheckResult, EnvRef, EvalPoint, EvaluateResult, ProgressEvent, RlSection, TrainResult } from './worker/protocol';
+import type { CheckParams, CheckResult, EnvRef, EvalPoint, EvaluateResult, ProgressEvent, RlSection, TrainResult } from './worker/protocol/index';
 
 export interface CheckOptions {
   /** Random-action steps of the smoke run (default: `smoke` of the worker's defaults.json); false skips it. */

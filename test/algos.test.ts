@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PythonWorker } from '../src/worker/client';
-import type { RlSection, TrainSuccess } from '../src/worker/protocol';
+import type { RlSection, TrainSuccess } from '../src/worker/protocol/index';
 import { cartpole, envsDir, tempDir } from './helpers';
 
 let worker: PythonWorker;

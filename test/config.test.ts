@@ -11,7 +11,7 @@ import {
   resolveEnvDir,
   validateConfig,
   type Config,
-} from '../src/config';
+} from '../src/config/index';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'configs');
 const fixture = (name: string) => path.join(FIXTURES, name);

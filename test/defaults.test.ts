@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config';
+import { validateConfig } from '../src/config/index';
 import { DEFAULTS, DEFAULTS_FILE } from '../src/defaults';
 import { smokeRequest } from '../src/training';
 

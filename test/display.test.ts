@@ -23,7 +23,7 @@ import {
 } from '../src/display';
 import { KERNEL_HOOK, type KernelHook, type MimeBundle } from '../src/kernelHook';
 import type { SampleRecord } from '../src/run/layout';
-import type { EvalPoint } from '../src/worker/protocol';
+import type { EvalPoint } from '../src/worker/protocol/index';
 
 const EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
 /** A 1x1 GIF. */

@@ -1,6 +1,6 @@
 /**
  * The protocol is defined once, in python/stable_eureka_worker/protocol.schema.json. Here:
- * src/worker/protocol.ts says the same (every $def is a type of the same name there, and the
+ * src/worker/protocol/ says the same (every $def is a type of the same name there, and the
  * compiler finds the two identical: keys, optionality, value types), and a real session (every
  * method and event, success and failure, train and evaluate from a parsed config) sends and
  * receives only what the schema allows. python/tests/test_protocol_types.py checks the Python
@@ -11,11 +11,11 @@ import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig, RlSchema, validateConfig, type LoadedConfig } from '../src/config';
+import { loadConfig, RlSchema, validateConfig, type LoadedConfig } from '../src/config/index';
 import { envRefFromConfig } from '../src/envs';
 import { checkReward, evaluatePolicy, rlSection, trainReward } from '../src/training';
 import { PythonWorker, WorkerRequestError } from '../src/worker/client';
-import { PROTOCOL_VERSION, type Incoming, type WorkerRequest } from '../src/worker/protocol';
+import { PROTOCOL_VERSION, type Incoming, type WorkerRequest } from '../src/worker/protocol/index';
 import { configsDir, repoRoot, reward, tempDir } from './helpers';
 
 type Node = Record<string, unknown>;
@@ -26,10 +26,10 @@ interface Schema {
 }
 
 const SCHEMA_FILE = path.join(repoRoot, 'python', 'stable_eureka_worker', 'protocol.schema.json');
-const PROTOCOL_FILE = path.join(repoRoot, 'src', 'worker', 'protocol.ts');
+const PROTOCOL_FILE = path.join(repoRoot, 'src', 'worker', 'protocol', 'index.ts');
 const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as Schema;
 
-/** Types of protocol.ts with no $def: the maps of the schema's x-methods and x-events, and a helper. */
+/** Types of worker/protocol with no $def: the maps of the schema's x-methods and x-events, and a helper. */
 const TS_ONLY = ['Methods', 'Events', 'EventArgs'];
 
 // --- the types against the schema -------------------------------------------------------------
@@ -70,12 +70,12 @@ function tsType(node: Node | boolean): string {
 }
 
 /**
- * A file that declares the schema's types and, for each, asks the compiler whether protocol.ts's
+ * A file that declares the schema's types and, for each, asks the compiler whether worker/protocol's
  * type of the same name is identical to it (and assignable both ways, for a readable message).
  */
 function probeSource(): { text: string; owner: (line: number) => string } {
   const lines = [
-    `import type * as P from './src/worker/protocol';`,
+    `import type * as P from './src/worker/protocol/index';`,
     `type Identical<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;`,
   ];
   const owners: string[] = ['', ''];
@@ -105,7 +105,7 @@ function probeSource(): { text: string; owner: (line: number) => string } {
   return { text: lines.join('\n') + '\n', owner: (line) => owners[line] ?? '?' };
 }
 
-/** Compile the probe with protocol.ts (nothing written to disk): its errors, and protocol.ts's exported type names. */
+/** Compile the probe with worker/protocol (nothing written to disk): its errors, and protocol/index.ts's exported type names. */
 function compileProbe(): { errors: string[]; exported: string[] } {
   const probe = probeSource();
   const probeFile = path.join(repoRoot, '__protocol_probe__.ts');
@@ -141,7 +141,7 @@ function compileProbe(): { errors: string[]; exported: string[] } {
   return { errors, exported };
 }
 
-describe('protocol.ts against the schema', () => {
+describe('worker/protocol against the schema', () => {
   const compiled = compileProbe();
 
   it('has a type of the same name for every $def, and no type the schema lacks', () => {

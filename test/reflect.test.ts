@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { diagnose, reflect, round, seriesLine, subsample, type SampleOutcome } from '../src/reflect';
 import { selectBest } from '../src/run/selection';
-import type { EvalPoint } from '../src/worker/protocol';
+import type { EvalPoint } from '../src/worker/protocol/index';
 
 const point = (timesteps: number, fitness: number, reward: number, components: Record<string, number>): EvalPoint => ({
   timesteps,

@@ -19,7 +19,7 @@ import {
   type RunRecord,
   type SampleRecord,
 } from '../src/run/layout';
-import type { EvalPoint } from '../src/worker/protocol';
+import type { EvalPoint } from '../src/worker/protocol/index';
 import { tempDir } from './helpers';
 
 const XSS = '<script>alert(1)</script>';

@@ -12,7 +12,7 @@ import { readJson, readJsonl } from '../src/run/files';
 import type { BenchmarkRecord, FinalRecord, LlmCallRecord, RunEvent, SampleRecord } from '../src/run/layout';
 import { Run } from '../src/run/run';
 import { shutdownWorker } from '../src/worker/client';
-import type { EvalPoint } from '../src/worker/protocol';
+import type { EvalPoint } from '../src/worker/protocol/index';
 import { startLoopbackLlm, type LoopbackLlm } from './llm-server';
 import { repoRoot, reward, tempDir, writeCartpoleConfig } from './helpers';
 

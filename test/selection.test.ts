@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestOf, isBetter, peak, selectBest } from '../src/run/selection';
-import type { EvalPoint } from '../src/worker/protocol';
+import type { EvalPoint } from '../src/worker/protocol/index';
 
 const point = (timesteps: number, fitness: number): EvalPoint => ({
   timesteps,

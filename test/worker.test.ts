@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFailureText } from '../src/prompts';
 import { getWorker, PythonWorker, shutdownWorker, WorkerDiedError, WorkerRequestError } from '../src/worker/client';
-import type { CheckResult, TrainResult } from '../src/worker/protocol';
+import type { CheckResult, TrainResult } from '../src/worker/protocol/index';
 import { cartpole, cartpoleRl, envsDir, repoRoot, reward, tempDir } from './helpers';
 
 let worker: PythonWorker;

@@ -1,5 +1,5 @@
 """The protocol is defined once, in stable_eureka_worker/protocol.schema.json: the TypedDicts of
-protocol_types.py must say the same (names, keys, optionality, value types), the server must
+protocol_types/ must say the same (names, keys, optionality, value types), the server must
 offer its methods, and what the worker's Server sends in a short session with real jobs (every
 method, every event, success and failure) must validate against it. The TypeScript side is checked against the
 same file by test/protocol.test.ts.
@@ -121,12 +121,12 @@ def differences(a: Form, b: Form, where: str) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(DEFS))
 def test_each_schema_def_is_a_python_type_of_the_same_shape(name: str) -> None:
-    assert hasattr(protocol_types, name), f"protocol_types.py has no {name} (the schema's $defs.{name})"
+    assert hasattr(protocol_types, name), f"protocol_types has no {name} (the schema's $defs.{name})"
     assert differences(type_form(getattr(protocol_types, name)), schema_form(DEFS[name]), name) == []
 
 
 def test_every_typeddict_is_in_the_schema() -> None:
-    typed = {n for n, v in vars(protocol_types).items() if typing_extensions.is_typeddict(v) and v.__module__ == protocol_types.__name__}
+    typed = {n for n, v in vars(protocol_types).items() if typing_extensions.is_typeddict(v) and v.__module__.startswith(protocol_types.__name__ + ".")}
     # the tasks' parts of two results, before the job's process and the executor add status and output
     assert typed - set(DEFS) == {"TrainFields", "EvaluateFields"}
     assert protocol_types.TrainSuccess.__required_keys__ == protocol_types.TrainFields.__required_keys__ | {"status", "output"}

@@ -2,7 +2,7 @@
  * How the commands print: numbers, stderr lines, tables, tracebacks, and the verdicts of a
  * check and a training. One place, so that `run` and the single-job commands agree.
  */
-import type { CheckResult, TrainResult } from '../worker/protocol';
+import type { CheckResult, TrainResult } from '../worker/protocol/index';
 
 /**
  * A number for a terminal, or 'n/a'. Non-finite values (NaN, ±Infinity) print as 'n/a' too:

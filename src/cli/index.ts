@@ -6,7 +6,7 @@
  * Exit codes: 0 success, 1 the reward or job failed, 2 bad usage, config or env folder.
  */
 import { Command } from 'commander';
-import { BACKENDS, ConfigError } from '../config';
+import { BACKENDS, ConfigError } from '../config/index';
 import { installKernel, kernelSpecDir, KERNEL_DISPLAY_NAME, uninstallKernel } from '../kernel';
 import { shutdownWorker, WorkerDiedError, WorkerRequestError } from '../worker/client';
 import { err } from './format';

@@ -4,11 +4,11 @@
  */
 import { SingleBar } from 'cli-progress';
 import path from 'node:path';
-import { loadConfig, type LoadedConfig } from '../config';
+import { loadConfig, type LoadedConfig } from '../config/index';
 import { describeEnv, resolveEnvTarget } from '../envs';
 import { extractReward } from '../extract';
 import { checkReward, evaluatePolicy, trainReward } from '../training';
-import type { EvalPoint, TrainResult } from '../worker/protocol';
+import type { EvalPoint, TrainResult } from '../worker/protocol/index';
 import { err, formatCheck, formatTrain, num } from './format';
 import { fileText } from './usage';
 

@@ -5,7 +5,7 @@
  */
 import { MultiBar, type SingleBar } from 'cli-progress';
 import path from 'node:path';
-import type { Overrides } from '../config';
+import type { Overrides } from '../config/index';
 import { packageRoot } from '../pyenv';
 import { writeReport } from '../report/index';
 import { RunFolder, runFiles, runPaths, type LiveEvent, type RunEvent, type SampleRecord } from '../run/layout';

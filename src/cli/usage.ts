@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BACKENDS, type Backend } from '../config';
+import { BACKENDS, type Backend } from '../config/index';
 import { Run } from '../run/run';
 
 /** A mistake in what the user typed (a path, a flag): said in one line, exit code 2, no stack. */

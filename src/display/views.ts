@@ -23,7 +23,7 @@ import { box, page, STYLE, svgImg } from '../render/look';
 import { samplesTableHtml, samplesTableText, type SampleRow } from '../render/samples';
 import type { IterationRecord, SampleRecord, SampleRef } from '../run/layout';
 import { peak } from '../run/selection';
-import type { EvalPoint } from '../worker/protocol';
+import type { EvalPoint } from '../worker/protocol/index';
 import { MIME, NOTEBOOK_VEGA_LITE_SCHEMA, plainText } from './output';
 
 /** A value with a precomputed bundle; prints as its text/plain in plain Node (console.log, REPL). */

@@ -1,5 +1,5 @@
 /** The backend a config names, with its host, timeout, retries and concurrency. */
-import type { EurekaConfig } from '../config';
+import type { EurekaConfig } from '../config/index';
 import { LocalBackend } from './local';
 import { OllamaBackend } from './ollama';
 import { OpenAiBackend } from './openai';

@@ -7,7 +7,7 @@ import { live, trainingChart, MIME, type Live } from '../display/index';
 import type { MimeBundle } from '../kernelHook';
 import { badge, box, duration, esc, firstLine, num, page, preText, STYLE, tableHtml, textTable } from '../render/index';
 import type { LiveEvent, RunEvent } from '../run/layout';
-import type { EvalPoint } from '../worker/protocol';
+import type { EvalPoint } from '../worker/protocol/index';
 import { heading, muted } from './pieces';
 
 export type AnyEvent = RunEvent | LiveEvent;

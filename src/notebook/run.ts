@@ -3,7 +3,7 @@
  * (stageViews.ts, resultViews.ts). Its state is its folder: each call opens the run afresh.
  */
 import fs from 'node:fs';
-import type { Backend } from '../config';
+import type { Backend } from '../config/index';
 import { chart, componentBarsChart, componentsChart, Diff, fitnessChart, gif, MIME, Note, usageChart, View, type Chart, type Gif } from '../display/index';
 import type { MimeBundle } from '../kernelHook';
 import type { LlmBackend } from '../llm/types';

@@ -9,7 +9,7 @@ import { kernelHook, type MimeBundle } from '../kernelHook';
 import type { ChatMessage } from '../prompts';
 import { badge, box, codeHtml, duration, esc, firstLine, fitnessText, num, page, preText, STYLE, tableHtml, textTable } from '../render/index';
 import type { CheckRecord, SampleRecord, SampleRef } from '../run/layout';
-import type { EnvDescription, EvalPoint } from '../worker/protocol';
+import type { EnvDescription, EvalPoint } from '../worker/protocol/index';
 import { countStatuses, details, feedbackHtml, heading, muted, ref, row } from './pieces';
 
 /** The env as the LLM and the checks see it. */

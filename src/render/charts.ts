@@ -11,7 +11,7 @@
  * and brackets in a field name as a path, and an expression would be code.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { EvalPoint } from '../worker/protocol';
+import type { EvalPoint } from '../worker/protocol/index';
 
 export type VegaLiteSpec = TopLevelSpec;
 

@@ -21,7 +21,7 @@ import {
   type SampleRecord,
   type SampleRef,
 } from '../run/layout';
-import type { EvalPoint } from '../worker/protocol';
+import type { EvalPoint } from '../worker/protocol/index';
 
 export interface SampleData extends SampleRef {
   /** sample.json; null while the sample has none yet. */

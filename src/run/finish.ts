@@ -4,7 +4,7 @@
  * score that compares them.
  */
 import fs from 'node:fs';
-import type { Config } from '../config';
+import type { Config } from '../config/index';
 import { evaluatePolicy, rlSection } from '../training';
 import { runPaths, type BenchmarkRecord, type FinalRecord, type RunRecord } from './layout';
 import type { Run } from './run';

@@ -37,7 +37,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChatMessage } from '../prompts';
-import type { EnvDescription, EvalPoint, TrainResult } from '../worker/protocol';
+import type { EnvDescription, EvalPoint, TrainResult } from '../worker/protocol/index';
 import { appendJsonl, copyFile, readJson, readJsonl, readText, writeJson, writeText } from './files';
 import type {
   BenchmarkRecord,

@@ -2,7 +2,7 @@
  * The records a run folder holds (layout.ts says which file holds which, and reads and writes
  * them): what the loop writes, the report and notebooks read, and `--resume` continues from.
  */
-import type { CheckStage, EvalPoint, EvaluateSuccess, JobStatus } from '../worker/protocol';
+import type { CheckStage, EvalPoint, EvaluateSuccess, JobStatus } from '../worker/protocol/index';
 
 export const RUN_FORMAT = 1;
 

@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { applyOverrides, validateConfig, loadConfig, type Config, type LoadedConfig, type Overrides } from '../config';
+import { applyOverrides, validateConfig, loadConfig, type Config, type LoadedConfig, type Overrides } from '../config/index';
 import { envRefFromConfig } from '../envs';
 import { backendFromConfig } from '../llm/factory';
 import { LOCAL_MODEL_NAME } from '../llm/local';
@@ -22,7 +22,7 @@ import type { LlmBackend } from '../llm/types';
 import type { ChatMessage } from '../prompts';
 import type { SampleOutcome } from '../reflect';
 import type { PythonWorker } from '../worker/client';
-import type { EnvDescription, EvalPoint } from '../worker/protocol';
+import type { EnvDescription, EvalPoint } from '../worker/protocol/index';
 import { benchmarkRecord, finalEvaluation, hnsScore } from './finish';
 import { checkedSample, generatedSamples, promptMessages } from './generate';
 import {

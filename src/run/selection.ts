@@ -4,7 +4,7 @@
  * fewer steps, then to the earlier iteration and sample. The run promotes by it, and the
  * report, the notebook and the CLI show what it chose.
  */
-import type { EvalPoint } from '../worker/protocol';
+import type { EvalPoint } from '../worker/protocol/index';
 
 /** What the rule compares: a best checkpoint's fitness and steps, and whose it is. */
 export interface Ranked {

@@ -4,7 +4,7 @@
  * hands to them, and small rules more than one stage follows.
  */
 import { getWorker, type PythonWorker } from '../worker/client';
-import type { EvalPoint } from '../worker/protocol';
+import type { EvalPoint } from '../worker/protocol/index';
 import type { Fitness, IterationRecord, LiveEvent, RunEvent, SampleRecord } from './layout';
 import type { Run, RunOptions } from './run';
 import { Slots, Timeline, type Activity } from './timeline';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { trainReward } from '../training';
-import type { TrainResult } from '../worker/protocol';
+import type { TrainResult } from '../worker/protocol/index';
 import { runPaths, trainDir, type SampleRecord } from './layout';
 import type { Run } from './run';
 import { checkedSample } from './generate';

@@ -26,7 +26,7 @@ import {
   type TrainParams,
   type TrainResult,
   type WorkerRequest,
-} from './protocol';
+} from './protocol/index';
 
 /** An error reply from the worker (bad request, unusable env folder, ...). */
 export class WorkerRequestError extends Error {

@@ -1,210 +1,16 @@
-"""The protocol's messages as Python types: one TypedDict or alias per `$defs` entry of
-protocol.schema.json (the one definition of the protocol; ../PROTOCOL.md says what it means),
-with the same names as there and in src/worker/protocol.ts, and the tasks' parts of two job
-results (TrainFields, EvaluateFields).
-
-python/tests/test_protocol_types.py fails when a type here and its schema entry differ (keys,
-optionality, value types) and when a real session's replies and events do not validate
-against the schema. Nothing is checked at run time: these are the annotations of the server
-and the tasks where payloads enter and leave.
+"""The methods that run reward code as a job: check_reward (with its smoke run), train,
+evaluate and render_gif. Their params, what a job printed, how a job fails, and the tasks' parts
+of two job results (TrainFields, EvaluateFields).
 
 No `from __future__ import annotations` here: TypedDict sees NotRequired only in evaluated
 annotations.
 """
 
-import json
-from pathlib import Path
 from typing import Any, Literal, Union
 
 from typing_extensions import NotRequired, TypedDict
 
-SCHEMA_FILE = Path(__file__).with_name("protocol.schema.json")
-
-
-def load_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-
-
-# --- envelopes ----------------------------------------------------------------------------
-
-MethodName = Literal["ping", "describe_env", "check_reward", "train", "evaluate", "render_gif", "cancel", "jobs", "shutdown"]
-EventName = Literal["queued", "started", "phase", "progress", "eval", "log"]
-ErrorKind = Literal["bad_request", "unknown_method", "env_error", "protocol", "internal"]
-
-
-class WorkerRequest(TypedDict):
-    type: Literal["request"]
-    id: str
-    method: MethodName
-    params: NotRequired[dict[str, Any]]
-
-
-class Hello(TypedDict):
-    type: Literal["hello"]
-    protocol: Literal[1]
-    pid: int
-    python: str
-    versions: dict[str, str]
-    cuda: bool
-    cpus: int
-    max_jobs: int
-
-
-class ErrorBody(TypedDict):
-    kind: ErrorKind
-    message: str
-    details: dict[str, Any]
-
-
-class ReplyOk(TypedDict):
-    type: Literal["reply"]
-    id: str | None
-    ok: Literal[True]
-    result: Any
-
-
-class ReplyError(TypedDict):
-    type: Literal["reply"]
-    id: str | None
-    ok: Literal[False]
-    error: ErrorBody
-
-
-Reply = Union[ReplyOk, ReplyError]
-
-
-class WorkerEvent(TypedDict):
-    type: Literal["event"]
-    id: str
-    event: EventName
-    data: dict[str, Any]
-
-
-Incoming = Union[Hello, Reply, WorkerEvent]
-
-# --- events -------------------------------------------------------------------------------
-
-
-class QueuedEvent(TypedDict):
-    position: int
-
-
-class StartedEvent(TypedDict):
-    pid: int
-
-
-class PhaseEvent(TypedDict):
-    phase: str
-
-
-class ProgressEvent(TypedDict):
-    timesteps: int
-    total_timesteps: int
-    steps_per_s: float
-    elapsed_s: float
-
-
-class LogEvent(TypedDict):
-    level: str
-    message: str
-
-
-# --- shared parameter objects -------------------------------------------------------------
-
-
-class EnvRef(TypedDict):
-    env_dir: str
-    class_name: NotRequired[str | None]
-    kwargs: NotRequired[dict[str, Any] | None]
-    max_episode_steps: NotRequired[int | None]
-
-
-class GymEnvRef(TypedDict):
-    gym_id: str
-    kwargs: NotRequired[dict[str, Any] | None]
-    max_episode_steps: NotRequired[int | None]
-
-
-JobEnvRef = Union[EnvRef, GymEnvRef]
-
-
-class Limits(TypedDict, total=False):
-    wall_s: float
-    memory_mb: float
-
-
-class Containment(TypedDict, total=False):
-    audit_hook: bool
-    fitness_integrity: bool
-    os_isolation: bool
-
-
-# --- ping, cancel, jobs, shutdown ---------------------------------------------------------
-
-
-class EmptyParams(TypedDict):
-    pass
-
-
-class PingResult(TypedDict):
-    pong: Literal[True]
-
-
-class CancelParams(TypedDict):
-    id: str
-
-
-class CancelResult(TypedDict):
-    cancelled: bool
-
-
-class JobsResult(TypedDict):
-    running: list[str]
-    queued: list[str]
-    max_jobs: int
-
-
-class ShutdownResult(TypedDict):
-    bye: Literal[True]
-
-
-# --- describe_env -------------------------------------------------------------------------
-
-
-class DescribeEnvParams(TypedDict):
-    env: EnvRef
-
-
-class CallSite(TypedDict):
-    args: list[str]
-    positional: list[str]
-    keywords: list[str]
-    line: int
-    text: str
-    signature: str
-    has_star_args: bool
-    method: str
-
-
-class EnvDescription(TypedDict):
-    env_dir: str
-    env_file: str
-    class_name: str
-    classes: list[str]
-    call_site: CallSite
-    fitness_call_site: CallSite | None
-    step_code: str
-    step_code_source: Literal["step.py", "env.py"]
-    task_description: str | None
-    initial_reward: str | None
-    warnings: list[str]
-    observation_space: str | None
-    action_space: str | None
-    observation_shape: list[int] | None
-    action_shape: list[int] | None
-    action_type: Literal["discrete", "continuous", "other"] | None
-    allowed_modules: list[str]
-
+from .env import Containment, EnvRef, JobEnvRef, Limits
 
 # --- check_reward -------------------------------------------------------------------------
 
@@ -404,6 +210,7 @@ class TrainSuccess(TrainFields):
 
 TrainResult = Union[TrainSuccess, JobFailed]
 
+
 # --- evaluate, render_gif -----------------------------------------------------------------
 
 
@@ -462,28 +269,3 @@ class EvaluateSuccess(EvaluateFields):
 
 
 EvaluateResult = Union[EvaluateSuccess, JobFailed]
-
-# --- the methods and events (the schema's x-methods and x-events) -------------------------
-
-METHODS: dict[str, tuple[Any, Any, tuple[str, ...]]] = {
-    "ping": (EmptyParams, PingResult, ()),
-    "describe_env": (DescribeEnvParams, EnvDescription, ("queued", "started", "phase")),
-    "check_reward": (CheckParams, CheckResult, ("queued", "started", "phase")),
-    "train": (TrainParams, TrainResult, ("queued", "started", "phase", "progress", "eval", "log")),
-    "evaluate": (EvaluateParams, EvaluateResult, ("queued", "started", "phase", "log")),
-    "render_gif": (EvaluateParams, EvaluateResult, ("queued", "started", "phase", "log")),
-    "cancel": (CancelParams, CancelResult, ()),
-    "jobs": (EmptyParams, JobsResult, ()),
-    "shutdown": (EmptyParams, ShutdownResult, ()),
-}
-"""Each method's (params, result, events it may send)."""
-
-EVENTS: dict[str, Any] = {
-    "queued": QueuedEvent,
-    "started": StartedEvent,
-    "phase": PhaseEvent,
-    "progress": ProgressEvent,
-    "eval": EvalPoint,
-    "log": LogEvent,
-}
-"""Each event's data."""

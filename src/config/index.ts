@@ -1,0 +1,46 @@
+/**
+ * The config folder: YAML config in, validated typed config out (stable-eureka's format plus
+ * our optional additions).
+ *
+ * - schema.ts: the zod schemas, their inferred types and the constant lists.
+ * - errors.ts: ConfigError, and zod issues turned into messages naming file, key and fix.
+ * - load.ts: reading and parsing the YAML, validating, resolving the env folder, overrides.
+ *
+ * Used by the CLI (cli/), the run stages (run/), envs.ts, training.ts, llm/factory.ts,
+ * notebook/run.ts and the public API (src/index.ts). Import from here, not from the modules.
+ */
+export {
+  ALGOS,
+  ArchitectureSchema,
+  BACKENDS,
+  ConfigSchema,
+  DEVICES,
+  EnvironmentSchema,
+  EurekaSchema,
+  EvaluationSchema,
+  ExperimentSchema,
+  RlSchema,
+  TrainingSchema,
+  type Algo,
+  type ArchitectureConfig,
+  type Backend,
+  type Config,
+  type ConfigInput,
+  type EnvironmentConfig,
+  type EurekaConfig,
+  type EvaluationConfig,
+  type ExperimentConfig,
+  type RlConfig,
+  type TrainingConfig,
+} from './schema';
+export { ConfigError, type ConfigIssue } from './errors';
+export {
+  applyOverrides,
+  loadConfig,
+  parseConfig,
+  resolveEnvDir,
+  validateConfig,
+  type LoadOptions,
+  type LoadedConfig,
+  type Overrides,
+} from './load';
