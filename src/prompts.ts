@@ -78,7 +78,6 @@ export function initialMessages(env: PromptEnv, opts: PromptOptions = {}): ChatM
   ];
 }
 
-/** The turn that shows the LLM why its reward could not run. */
 /**
  * A template file of `key: text` lines (one sentence per key, for texts assembled from parts);
  * every key must be there, so a template edited by hand fails loudly, not with a blank.
@@ -116,6 +115,7 @@ export function noCodeText(reason: string, dir?: string): string {
   return fill(keyedLines('check', CHECK_LINES, dir).no_code, { reason });
 }
 
+/** The turn that shows the LLM why its reward could not run. */
 export function executionErrorMessage(error: string, dir?: string): ChatMessage {
   return { role: 'user', content: fill(template('execution_error', dir), { error: error.trim() }).trim() };
 }

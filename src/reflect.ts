@@ -113,7 +113,7 @@ export interface Reflection {
 }
 
 /**
- * The feedback for the next iteration, about `best` (chosen by select.ts), with a summary of
+ * The feedback for the next iteration, about `best` (chosen by run/selection.ts), with a summary of
  * the samples that failed. Returns null when no sample trained.
  */
 export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: { points?: number; dir?: string } = {}): Reflection | null {

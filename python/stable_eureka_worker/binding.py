@@ -172,6 +172,7 @@ def bind_reward(
     before: Callable[[Any], Any] | None = None  # EnvIntegrity.before/after once bound
     after: Callable[[Any, Any], str | None] | None = None
     last_returned: list[dict[str, Any] | None] = [None]
+    (fitness_key,) = RESERVED_COMPONENTS  # one name, checked on every call: a local, not a loop
 
     def record_names(comps: dict[str, float]) -> None:
         for k in comps:
@@ -188,7 +189,7 @@ def bind_reward(
         result = fn(self, *args, **kwargs)
         if type(result) is tuple and len(result) == 2:
             total, comps = result
-            if type(total) is float and total - total == 0.0 and type(comps) is dict and "fitness_score" not in comps:
+            if type(total) is float and total - total == 0.0 and type(comps) is dict and fitness_key not in comps:
                 for k, v in comps.items():
                     if type(v) is not float or v - v != 0.0 or type(k) is not str:
                         break
@@ -222,7 +223,7 @@ def bind_reward(
             watch.entered = None
         if guard is not None and guard.violation:
             raise RewardViolation(f"blocked: compute_reward {guard.violation}")
-        if returned is not None and "fitness_score" in returned:
+        if not broken and returned is not None and fitness_key in returned:
             # env.py added the fitness to a copy: writing it into the dict returned last time
             # changes nothing, but it is an attempt all the same
             broken = "wrote `fitness_score` into a component dict it had returned; the ground truth is the env's"

@@ -263,7 +263,7 @@ class Server:
             base.update(passed=False, stage="smoke", errors=[error], failure={**failure, "status": result.get("status")})
             return base
 
-        job = {"env": env, "code": code, "smoke": smoke or {}, "reward_file": str(params.get("reward_file") or "reward.py"), "max_call_s": params.get("max_call_s")}
+        job = {"env": env, "code": code, "smoke": smoke or {}, "reward_file": params.get("reward_file"), "max_call_s": params.get("max_call_s")}
         return self._run_job(req_id, "smoke", {**job, "limits": params.get("limits")}, finish)
 
     def _job(self, task: str) -> Callable[[str, protocol.TrainParams | protocol.EvaluateParams], Future[Any]]:

@@ -57,11 +57,13 @@ async function iterationFitness(i: number, outcomes: SampleOutcome[]): Promise<C
 export class NotebookRun extends View {
   /** The run folder. */
   readonly dir: string;
+  private readonly folder: RunFolder;
   private readonly opts: OpenOptions;
 
   constructor(dir: string, opts: OpenOptions = {}) {
     super({ data: {} });
     this.dir = dir;
+    this.folder = new RunFolder(dir);
     this.opts = opts;
   }
 
@@ -108,7 +110,7 @@ export class NotebookRun extends View {
 
   /** The env as the LLM sees it: call signature, task, the step code. */
   env(): EnvView {
-    const env = new RunFolder(this.dir).env();
+    const env = this.folder.env();
     if (!env) throw new Error(`${this.dir}: the env is not described yet (open() describes it)`);
     return new EnvView(env);
   }
@@ -139,7 +141,7 @@ export class NotebookRun extends View {
 
   private checksView(run: Run, i: number): ChecksView {
     const samples = run.samples(i);
-    return new ChecksView(i, samples, samples.map((s) => new RunFolder(this.dir).checks(i, s.sample)));
+    return new ChecksView(i, samples, samples.map((s) => this.folder.checks(i, s.sample)));
   }
 
   /**
@@ -172,7 +174,7 @@ export class NotebookRun extends View {
   }
 
   private feedbackView(i: number, fb: { text: string; record: FeedbackRecord }): FeedbackView {
-    const reflection = fb.record.source === 'human' || fb.record.source === 'both' ? readReflection(this.dir, i) : null;
+    const reflection = fb.record.source === 'human' || fb.record.source === 'both' ? this.folder.reflection(i) : null;
     return new FeedbackView(i, fb.text, fb.record, reflection);
   }
 
@@ -210,7 +212,7 @@ export class NotebookRun extends View {
       hasComponents ? componentsChart(evals, { title: 'Reward components over training steps' }) : null,
       top && Object.keys(top.components ?? {}).length ? componentBarsChart(top.components, { title: `Reward components at the best evaluation (${num(top.timesteps)} steps)` }) : null,
     ]);
-    return new SampleView(s, evals, new RunFolder(this.dir).checks(i, j), { fitness, components, bars }, title ?? `Iteration ${i}, sample ${j}`, this.opts.variable ?? 'run');
+    return new SampleView(s, evals, this.folder.checks(i, j), { fitness, components, bars }, title ?? `Iteration ${i}, sample ${j}`, this.opts.variable ?? 'run');
   }
 
   /**
@@ -369,13 +371,5 @@ export class NotebookRun extends View {
   /** Writes report.html (the whole run as one self-contained page) and shows where. */
   async report(opts: { out?: string } = {}): Promise<ReportView> {
     return new ReportView(await writeReport(this.dir, opts));
-  }
-}
-
-function readReflection(dir: string, i: number): string | null {
-  try {
-    return new RunFolder(dir).reflection(i);
-  } catch {
-    return null;
   }
 }

@@ -103,8 +103,7 @@ export function personFeedback(run: Run, io: StageIO, i: number, text: string, m
  * as the LLM's), ready to check and train; `of` names the sample it was edited from.
  */
 export function editedSample(run: Run, io: StageIO, i: number, code: string, opts: { of?: SampleRef | null; note?: string | null }): SampleRecord {
-  let j = 0;
-  while (run.folder.hasSample(i, j)) j++;
+  const j = Math.max(-1, ...run.folder.sampleNumbers(i)) + 1; // after every sample, even past a gap
   const s = io.newSample(i, j, 'edit');
   s.code = code;
   s.edit_of = opts.of ?? null;

@@ -192,13 +192,9 @@ export class Run {
     return this.folder.sample(i, j);
   }
 
+  /** Iteration i's sample records, as the report lists them (every sample_<j> folder). */
   samples(i: number): SampleRecord[] {
-    const out: SampleRecord[] = [];
-    for (let j = 0; ; j++) {
-      if (!this.folder.hasSample(i, j)) return out;
-      const s = this.sample(i, j);
-      if (s) out.push(s);
-    }
+    return this.folder.sampleNumbers(i).flatMap((j) => this.sample(i, j) ?? []);
   }
 
   /** Evaluations of a sample's training so far (the worker appends them as they happen). */
