@@ -33,7 +33,6 @@ import psutil
 # Imported here, in the forkserver: pyseccomp looks up its libraries (a subprocess) on import.
 from .confine import clean_environment, confine_job, describe_isolation
 from .context import JobContext
-from .defaults import DEFAULTS
 from .errors import JobFailure
 from .joboutput import READ_CHUNK, OutputCapture, grow_pipe, no_output, output_log, redirect_output
 from .protocol_types import EventName, JobsResult
@@ -45,8 +44,9 @@ MB = 1024 * 1024
 
 @dataclass
 class Limits:
-    wall_s: float = DEFAULTS.limits["train"].wall_s
-    memory_mb: float = DEFAULTS.limits["train"].memory_mb
+    # No defaults here: each task's are server.DEFAULT_LIMITS, from defaults.json.
+    wall_s: float
+    memory_mb: float
     # Address-space limits break CUDA (it maps far more virtual memory than it uses), so on
     # the GPU only the resident-memory watch applies.
     address_space: bool = True

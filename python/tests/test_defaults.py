@@ -9,7 +9,6 @@ from typing import Any
 
 from stable_eureka_worker import tasks
 from stable_eureka_worker.defaults import DEFAULTS, DEFAULTS_FILE
-from stable_eureka_worker.jobs import Limits
 from stable_eureka_worker.rollout import GifRecorder
 from stable_eureka_worker.server import DEFAULT_LIMITS
 
@@ -20,10 +19,6 @@ def test_every_task_has_the_files_limits() -> None:
     assert set(DEFAULT_LIMITS) == set(tasks.TASKS) == set(RAW["limits"])
     for task, limits in DEFAULT_LIMITS.items():
         assert (limits.wall_s, limits.memory_mb) == (RAW["limits"][task]["wall_s"], RAW["limits"][task]["memory_mb"])
-
-
-def test_limits_default_to_a_training_runs() -> None:
-    assert (Limits().wall_s, Limits().memory_mb) == (RAW["limits"]["train"]["wall_s"], RAW["limits"]["train"]["memory_mb"])
 
 
 def test_the_rest_is_read_as_written() -> None:
