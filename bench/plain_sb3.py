@@ -1,9 +1,16 @@
-"""The baseline: a plain SB3 script on the unmodified gymnasium env, same hyperparameters.
+"""The baselines: a plain SB3 script with the same hyperparameters, steps and threads (one).
 
-Usage: python plain_sb3.py <gym id> <config.json> <timesteps>
+Usage:
+  python plain_sb3.py <gym id> <config.json> <timesteps>
+      the unmodified gymnasium env (`gym.make`), its own reward;
+  python plain_sb3.py <gym id> <config.json> <timesteps> <env_dir> <class> <max_steps> <reward.py>
+      the env folder's env with the reward as a plain method of its class, registered and
+      made with gymnasium, as stable-eureka trains it: the same work per step as ours,
+      without the worker and its containment.
 Prints one JSON line: {"timesteps", "wall_s", "steps_per_s"} of model.learn alone.
 """
 
+import importlib.util
 import json
 import os
 import sys
@@ -17,7 +24,23 @@ import torch  # noqa: E402
 from stable_baselines3 import PPO  # noqa: E402
 from stable_baselines3.common.env_util import make_vec_env  # noqa: E402
 
+
+def env_folder_id(env_dir: str, class_name: str, max_steps: int, reward_file: str) -> str:
+    env_file = os.path.join(env_dir, "env_code", "env.py")
+    sys.path.insert(0, os.path.dirname(env_file))
+    spec = importlib.util.spec_from_file_location("plain_env", env_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scope = dict(vars(module))
+    exec(compile(open(reward_file).read(), reward_file, "exec"), scope)
+    cls = type(class_name, (getattr(module, class_name),), {"compute_reward": scope["compute_reward"]})
+    gym.register("PlainEnvFolder-v0", entry_point=lambda **kw: cls(**kw), max_episode_steps=max_steps or None)
+    return "PlainEnvFolder-v0"
+
+
 env_id, cfg_file, timesteps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if len(sys.argv) > 4:
+    env_id = env_folder_id(sys.argv[4], sys.argv[5], int(sys.argv[6]), sys.argv[7])
 rl = json.load(open(cfg_file))
 torch.set_num_threads(1)  # as the worker's jobs do
 params = dict(rl["algo_params"])

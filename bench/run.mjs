@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmarks of the worker, each ratio taken within one run on this machine.
-//   [BENCH_REPEATS=n] node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration [names...]
+//   [BENCH_REPEATS=n] node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration|halving [names...]
 // Results print as Markdown rows; bench/RESULTS.md records them with the command.
 import { execa } from 'execa';
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { halving } from './halving.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,39 +37,59 @@ async function ours(worker, loaded, timesteps, extra = {}) {
   return r;
 }
 
-async function plain(loaded, timesteps) {
-  const cfg = path.join(tmp(), 'rl.json');
+/**
+ * The plain SB3 baseline. `sameTask`: the env folder's env with the human reward as a plain
+ * method (stable-eureka's way: the same work per step as ours, no worker, no containment);
+ * otherwise the unmodified gymnasium env with its own reward.
+ */
+async function plain(loaded, timesteps, sameTask = false) {
+  const dir = tmp();
+  const cfg = path.join(dir, 'rl.json');
   fs.writeFileSync(cfg, JSON.stringify(loaded.config.rl));
-  const { stdout } = await execa(python, [path.join(root, 'bench', 'plain_sb3.py'), loaded.config.environment.benchmark, cfg, String(timesteps)]);
+  const args = [path.join(root, 'bench', 'plain_sb3.py'), loaded.config.environment.benchmark, cfg, String(timesteps)];
+  if (sameTask) {
+    const env = api.envRefFromConfig(loaded);
+    const reward = path.join(dir, 'reward.py');
+    fs.writeFileSync(reward, human(loaded));
+    args.push(env.env_dir, env.class_name, String(env.max_episode_steps ?? 0), reward);
+  }
+  const { stdout } = await execa(python, args);
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-async function overhead(names = ["cartpole", "lunar_lander"], repeats = REPEATS ?? 5) {
+const spread = (xs) => `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)}`;
+
+async function overhead(names = ['cartpole', 'lunar_lander'], repeats = REPEATS ?? 5) {
   const worker = await api.PythonWorker.start({ maxJobs: 1 });
   const steps = { cartpole: 50_000, lunar_lander: 65_536 };
-  // The median ratio, the spread of the ratios of interleaved pairs (drift in machine load
-  // hits both sides of a pair alike), and the extra time per env step in microseconds.
-  console.log('| env | steps | plain SB3 steps/s | ours steps/s | ours/plain time ratio | pair ratios min-max | extra us per step |');
-  console.log('|---|---|---|---|---|---|---|');
+  // Interleaved triples: plain SB3 on the same env and reward (our overhead), ours, plain SB3
+  // on the gymnasium env (what the task's own reward code adds besides). Medians, the spread
+  // of the ratios within the triples (drift in machine load hits a triple alike), and the
+  // extra time per env step in microseconds.
+  console.log('| env | steps | plain SB3, same env + reward: steps/s | ours steps/s | **ours / plain same** | triple ratios min-max | extra us per step | plain SB3, gymnasium env: steps/s | ours / plain gymnasium |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const name of names) {
     const loaded = load(name);
     const n = steps[name] ?? 50_000;
-    const a = [];
+    const same = [];
+    const gym = [];
     const b = [];
     for (let i = 0; i < repeats; i++) {
-      const p = await plain(loaded, n);
+      const s = await plain(loaded, n, true);
       const o = await ours(worker, loaded, n);
+      const g = await plain(loaded, n);
       // ours: training time alone (the job also reports its one evaluation episode apart)
-      a.push(p.steps_per_s);
+      same.push(s.steps_per_s);
       b.push(o.train_steps_per_s);
-      log(`${name} run ${i + 1}: plain ${p.steps_per_s.toFixed(0)} steps/s, ours ${o.train_steps_per_s.toFixed(0)} steps/s`);
+      gym.push(g.steps_per_s);
+      log(`${name} run ${i + 1}: plain same task ${s.steps_per_s.toFixed(0)}, ours ${o.train_steps_per_s.toFixed(0)}, plain gymnasium ${g.steps_per_s.toFixed(0)} steps/s`);
     }
-    const pm = median(a);
+    const sm = median(same);
     const om = median(b);
-    const pairs = a.map((p, i) => p / b[i]);
-    const extra = 1e6 / om - 1e6 / pm;
+    const gm = median(gym);
+    const extra = 1e6 / om - 1e6 / sm;
     console.log(
-      `| ${name} | ${n} | ${pm.toFixed(0)} | ${om.toFixed(0)} | ${(pm / om).toFixed(3)} | ${Math.min(...pairs).toFixed(3)}-${Math.max(...pairs).toFixed(3)} | ${extra.toFixed(1)} |`,
+      `| ${name} | ${n} | ${sm.toFixed(0)} | ${om.toFixed(0)} | **${(sm / om).toFixed(3)}** | ${spread(same.map((p, i) => p / b[i]))} | ${extra.toFixed(1)} | ${gm.toFixed(0)} | ${(gm / om).toFixed(3)} (${spread(gym.map((p, i) => p / b[i]))}) |`,
     );
   }
   await worker.shutdown();
@@ -89,7 +110,7 @@ async function layers(names = ['cartpole', 'lunar_lander'], repeats = REPEATS ??
     'no OS isolation': off('os_isolation'),
     'no layer': off('audit_hook', 'fitness_integrity', 'os_isolation'),
   };
-  console.log(`| env | plain SB3 steps/s | ${Object.keys(variants).map((v) => `${v}: steps/s (ratio)`).join(' | ')} |`);
+  console.log(`| env | plain SB3 (same env + reward) steps/s | ${Object.keys(variants).map((v) => `${v}: steps/s (ratio)`).join(' | ')} |`);
   console.log(`|---|---|${Object.keys(variants).map(() => '---').join('|')}|`);
   for (const name of names) {
     const loaded = load(name);
@@ -97,7 +118,7 @@ async function layers(names = ['cartpole', 'lunar_lander'], repeats = REPEATS ??
     const plainRuns = [];
     const ourRuns = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
     for (let i = 0; i < repeats; i++) {
-      plainRuns.push((await plain(loaded, n)).steps_per_s);
+      plainRuns.push((await plain(loaded, n, true)).steps_per_s);
       for (const [v, containment] of Object.entries(variants)) {
         ourRuns[v].push((await ours(worker, loaded, n, { containment })).train_steps_per_s);
       }
@@ -242,7 +263,7 @@ async function iteration(k = 4, timesteps = 20_000, repeats = 2) {
 }
 
 const [what, ...rest] = process.argv.slice(2);
-const jobs = { iteration: () => iteration(), local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), layers: () => layers(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
+const jobs = { halving: () => halving(api, root, rest.length ? rest : undefined), iteration: () => iteration(), local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), layers: () => layers(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
 if (!jobs[what]) {
   log(`usage: node bench/run.mjs ${Object.keys(jobs).join('|')} [names...]`);
   process.exit(2);

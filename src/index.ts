@@ -71,7 +71,7 @@ export {
   type TrainSuccess,
   type WorkerEvent,
 } from './worker/protocol/index';
-export { checkFailureText, executionErrorMessage, fill, initialMessages, nextIterationMessages, noCodeText, promptEnv, singleMessage, template, type ChatMessage, type PromptEnv } from './prompts';
+export { checkFailureText, executionErrorMessage, fill, initialMessages, nextIterationMessages, noCodeText, promptEnv, singleMessage, template, type ChatMessage, type CheckProblemText, type PromptEnv } from './prompts';
 export { diagnose, evalSeries, reflect, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
 export { bestOf, isBetter, peak, selectBest, type Ranked } from './run/selection';
 export { OllamaBackend, contextSize, type OllamaOptions } from './llm/ollama';

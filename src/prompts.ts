@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './pyenv';
-import type { CheckResult, EnvDescription } from './worker/protocol/index';
+import type { CheckProblem, CheckResult, EnvDescription } from './worker/protocol/index';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -95,19 +95,43 @@ export function keyedLines<K extends string>(name: string, keys: readonly K[], d
 
 const CHECK_LINES = ['problem_at', 'problem', 'smoke', 'no_code'] as const;
 
+/** A check problem as checkFailureText takes it: without `code` and `params` from older callers and records. */
+export type CheckProblemText = Omit<CheckProblem, 'code' | 'params'> & Partial<Pick<CheckProblem, 'code' | 'params'>>;
+
+/**
+ * The sentences of the worker's problem codes: problems.md of `dir`, or the shipped one when
+ * that folder has none (a prompt folder copied before the file existed).
+ */
+function problemLines(dir?: string): Record<string, string> {
+  const own = dir !== undefined && fs.existsSync(path.join(dir, 'problems.md'));
+  return keyedLines('problems', [], own ? dir : promptsDir);
+}
+
+/** One problem in the words of problems.md; the worker's own `message` when the file has no line for it. */
+function problemText(p: CheckProblemText, lines: Record<string, string>): string {
+  return p.code !== undefined && Object.hasOwn(lines, p.code) ? fill(lines[p.code]!, p.params ?? {}) : p.message;
+}
+
 /**
  * Why a reward failed its checks, for the LLM (inside execution_error.md): the worker reports
- * structured problems (stage, message, line; the smoke run's phase and traceback), and the
- * words around them are the templates' (check.md).
+ * structured problems (stage, code and params, line; the smoke run's phase and traceback),
+ * problems.md words each and check.md the text around them.
  */
-export function checkFailureText(r: Pick<CheckResult, 'stage' | 'errors' | 'failure'>, dir?: string): string {
+export function checkFailureText(r: Pick<CheckResult, 'stage' | 'failure'> & { errors: CheckProblemText[] }, dir?: string): string {
   const t = keyedLines('check', CHECK_LINES, dir);
+  const lines = problemLines(dir);
   if (r.stage === 'smoke') {
-    const reason = r.errors[0]?.message ?? r.failure?.reason ?? '';
+    const first = r.errors[0];
+    const reason = first ? problemText(first, lines) : (r.failure?.reason ?? '');
     const head = fill(t.smoke, { phase: r.failure?.phase ?? 'smoke', reason });
     return r.failure?.traceback ? `${head}\n${r.failure.traceback.trim()}` : head;
   }
-  return r.errors.map((p) => (p.line ? fill(t.problem_at, { line: p.line, message: p.message }) : fill(t.problem, { message: p.message }))).join('\n');
+  return r.errors
+    .map((p) => {
+      const message = problemText(p, lines);
+      return p.line ? fill(t.problem_at, { line: p.line, message }) : fill(t.problem, { message });
+    })
+    .join('\n');
 }
 
 /** Why no reward could be taken from an answer (extract.ts's reason), for the LLM. */

@@ -14,6 +14,8 @@ export interface SampleOutcome {
   evals: EvalPoint[] | null;
   /** Why it could not be used (check or training failure), when it could not. */
   failure?: { stage: string; reason: string } | null;
+  /** Stopped early by successive halving: where, and its best fitness by then. */
+  stopped?: { timesteps: number; total_timesteps: number; fitness: number | null } | null;
 }
 
 /** About `n` points spread evenly over the series, the first and the last included. */
@@ -51,7 +53,7 @@ export function evalSeries(evals: EvalPoint[], points = 10): Series[] {
   ];
 }
 
-const LINE_KEYS = ['hacking', 'flat', 'dominating', 'stalled', 'failures', 'failure'] as const;
+const LINE_KEYS = ['hacking', 'flat', 'dominating', 'stalled', 'failures', 'failure', 'stopped', 'stopped_sample'] as const;
 type LineKey = (typeof LINE_KEYS)[number];
 
 const lines = (dir?: string): Record<LineKey, string> => keyedLines('lines', LINE_KEYS, dir);
@@ -125,6 +127,22 @@ export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: 
   const failures = failed.length
     ? '\n' + [t.failures, ...failed.map((s) => failureLine(t, s))].join('\n') + '\n'
     : '';
+  const stopped = all.filter((s) => s.stopped);
+  const stoppedLine = stopped.length
+    ? '\n' +
+      fill(t.stopped, {
+        samples: stopped
+          .map((s) =>
+            fill(t.stopped_sample, {
+              sample: s.sample,
+              timesteps: s.stopped!.timesteps,
+              total: s.stopped!.total_timesteps,
+              fitness: s.stopped!.fitness === null ? 'none' : round(s.stopped!.fitness),
+            }),
+          )
+          .join('; '),
+      }) + '\n'
+    : '';
   const text = fill(template('reflection', opts.dir), {
     num_evals: best.evals.length,
     best_sample: best.sample,
@@ -134,6 +152,7 @@ export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: 
     statistics: series.map(seriesLine).join('\n'),
     warnings: warnings.length ? '\n' + warnings.join('\n') + '\n' : '',
     failures,
+    stopped: stoppedLine,
     advice: template('advice', opts.dir).trim(),
   });
   return { text: text.replace(/\n{3,}/g, '\n\n').trim() + '\n', bestSample: best.sample, warnings };

@@ -80,6 +80,8 @@ describe('loadConfig: valid files', () => {
       max_retries: 3,
       check_retries: 2,
       concurrency: 4,
+      selection: 'full',
+      halving: { eta: 3, min_fraction: 0.25 },
     });
     expect(c.environment).toEqual({
       name: 'mountain_car_continuous',
@@ -148,6 +150,8 @@ describe('loadConfig: valid files', () => {
         max_retries: 3,
         check_retries: 2,
         concurrency: 4,
+        selection: 'full',
+        halving: { eta: 3, min_fraction: 0.25 },
       },
       environment: {
         name: 'minimal_env',
@@ -270,6 +274,15 @@ describe('loadConfig: errors', () => {
     expect(e.message).toBe(
       `${fixture('bad-enum.yml')}: rl.algo: 'ppo2' is not one of ppo, sac, dqn, td3, ddpg. Set rl.algo to one of them.`,
     );
+  });
+
+  it('names a bad selection strategy and halving setting with what to set them to', () => {
+    const text = MINIMAL.replace('backend: ollama, ', 'backend: ollama, selection: fastest, halving: {eta: 1, min_fraction: 1.5}, ');
+    const e = configError(() => validateConfig(parseYamlForTest(text), 'c.yml'));
+    expect(e.issues.map((i) => i.keyPath)).toEqual(['eureka.selection', 'eureka.halving.eta', 'eureka.halving.min_fraction']);
+    expect(e.message).toContain("c.yml: eureka.selection: 'fastest' is not one of full, halving. Set eureka.selection to one of them.");
+    expect(e.message).toContain('eureka.halving.eta');
+    expect(e.message).toMatch(/eureka\.halving\.min_fraction: .*a number between 0 and 1/);
   });
 
   it('names a missing required section (rl)', () => {

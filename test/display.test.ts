@@ -136,6 +136,18 @@ describe('chart bundles', () => {
     expect(Object.keys(t.toMimeBundle().data)).not.toContain(MIME.html);
     expect(t.svg).toContain('1,024 / 2,048 steps');
     expect(t.svg).toContain('mark-symbol'); // the fitness curve's points
+
+    // a sample stopped by halving: its bar in the status colour, its curve ending with a cross
+    const stopped = await trainingChart(
+      [{ label: 'sample 1', done: 0.25, status: 'stopped', note: '512 / 2,048 steps · stopped' }],
+      [{ label: 'sample 1', evals: [point(256, 10), point(512, 12)], stopped: true }],
+    );
+    const layers = JSON.stringify(stopped.toMimeBundle().data[MIME.vegaLite]);
+    expect(layers).toContain('"shape":"cross"');
+    expect(layers).toContain('stopped early (successive halving)');
+    expect(stopped.svg).toContain('stopped');
+    const running = JSON.stringify(t.toMimeBundle().data[MIME.vegaLite]);
+    expect(running).not.toContain('"shape":"cross"');
   });
 });
 

@@ -33,6 +33,10 @@ export interface ScriptedConfig {
   evalEpisodes?: number;
   name?: string;
   useDatetime?: boolean;
+  /** Evaluations during training (default 2). */
+  numEvals?: number;
+  /** rl.training.max_parallel (default: the config's null, one job per core). */
+  maxParallel?: number;
 }
 
 /** A CartPole config for loop tests: tiny PPO budget, runs under `<dir>/experiments`. Returns its path. */
@@ -66,7 +70,8 @@ rl:
     seed: 0
     total_timesteps: ${c.timesteps ?? 2048}
     num_envs: 8
-    eval: {seed: 5, num_episodes: 2, num_evals: 2}
+    eval: {seed: 5, num_episodes: 2, num_evals: ${c.numEvals ?? 2}}
+    max_parallel: ${c.maxParallel ?? 'null'}
   evaluation: {seed: 10, num_episodes: ${c.evalEpisodes ?? 3}, save_gif: ${c.gif ?? true}}
 `,
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkFailureText, executionErrorMessage, fill, initialMessages, keyedLines, nextIterationMessages, noCodeText, singleMessage } from '../src/prompts';
+import { checkFailureText, executionErrorMessage, fill, initialMessages, keyedLines, nextIterationMessages, noCodeText, promptsDir, singleMessage } from '../src/prompts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,35 @@ describe('prompts', () => {
     const message = executionErrorMessage(forbidden).content;
     expect(message.match(/could not be used/g)).toHaveLength(1); // one preamble, the template's
     expect(noCodeText('no ```python block')).toBe('No reward function could be taken from your answer: no ```python block');
+  });
+
+  it('words each problem from problems.md by its code, and an older problem without one by its message', () => {
+    const p = (code: string, params: Record<string, string | number>, message: string, line: number | null = null) => ({ stage: 'forbidden' as const, code, params, message, line, col: null });
+    // the shipped words, filled from params (the worker's message is not read when the code has a line)
+    expect(checkFailureText({ stage: 'forbidden', errors: [p('import_not_allowed', { module: 'os', allowed: 'math, numpy' }, 'stale', 1)] })).toBe(
+      '- line 1: `import os` is not allowed; reward code may import only math, numpy.',
+    );
+    // a prompt folder with its own problems.md (and check.md: template() reads both from it)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'se-prompts-'));
+    fs.copyFileSync(path.join(promptsDir, 'check.md'), path.join(dir, 'check.md'));
+    fs.writeFileSync(path.join(dir, 'problems.md'), 'import_not_allowed: no `{{module}}` here (line {{n}})\nsmoke_failed: it broke: {{reason}}\n');
+    const own = checkFailureText(
+      {
+        stage: 'forbidden',
+        errors: [
+          p('import_not_allowed', { module: 'os', n: 3 }, 'the worker\'s words', 3),
+          p('name_not_defined', { name: 'x', allowed: 'math' }, 'unknown to this problems.md: its message'),
+          { stage: 'forbidden', message: 'from an older worker, no code', line: 2, col: null },
+        ],
+      },
+      dir,
+    );
+    expect(own).toBe('- line 3: no `os` here (line 3)\n- unknown to this problems.md: its message\n- line 2: from an older worker, no code');
+    const smoke = { stage: 'smoke' as const, errors: [{ ...p('smoke_failed', { reason: 'ZeroDivisionError' }, 'ZeroDivisionError', 4), stage: 'smoke' as const }] };
+    expect(checkFailureText(smoke, dir)).toBe('It failed when run in the environment (smoke): it broke: ZeroDivisionError');
+    // a folder without problems.md (older than the file) words problems with the shipped one
+    fs.rmSync(path.join(dir, 'problems.md'));
+    expect(checkFailureText({ stage: 'forbidden', errors: [p('module_rebound', { name: 'np' }, 'stale')] }, dir)).toBe('- `np` is a module: it cannot be rebound.');
   });
 
   it('refuses a keyed template that lost a line', () => {

@@ -28,27 +28,12 @@ SAFE_BUILTINS = (
 # Builtins that hand out objects' internals: legal only as a direct call (`getattr(x, 'n')`).
 REFLECTIVE = {"getattr", "hasattr", "type", "isinstance", "issubclass"}
 
-FORBIDDEN_NAMES = {
-    "eval": "runs arbitrary code",
-    "exec": "runs arbitrary code",
-    "compile": "builds code at run time",
-    "open": "opens files",
-    "__import__": "imports modules at run time",
-    "globals": "reaches the module's globals",
-    "locals": "reaches interpreter frames",
-    "vars": "reaches objects' internals",
-    "dir": "lists objects' internals",
-    "setattr": "changes attributes by computed name",
-    "delattr": "deletes attributes by computed name",
-    "input": "reads from the terminal",
-    "breakpoint": "starts a debugger",
-    "exit": "ends the process",
-    "quit": "ends the process",
-    "help": "starts the interactive help",
-    "memoryview": "reaches raw memory",
-    "super": "reaches the env's base classes",
-    "object": "reaches every class through object",
-}
+# Builtins that lead out of the reward (code, files, frames, the process). Why each is forbidden
+# is told to the LLM by its own line of src/prompts/problems.md (forbidden_builtin_<name>).
+FORBIDDEN_NAMES = (
+    "eval", "exec", "compile", "open", "__import__", "globals", "locals", "vars", "dir", "setattr",
+    "delattr", "input", "breakpoint", "exit", "quit", "help", "memoryview", "super", "object",
+)
 
 # Attribute names that lead to files, processes, the network, C memory or interpreter
 # internals, whatever object they are read from (numpy's own file I/O included).

@@ -169,8 +169,10 @@ def bind_reward(
     monotonic = time.monotonic
     enter = guard.enter if guard is not None else _nothing
     leave = guard.leave if guard is not None else _nothing
-    before: Callable[[Any], Any] | None = None  # EnvIntegrity.before/after once bound
+    views: dict[Any, Any] | None = None  # EnvIntegrity's, once bound
+    before: Callable[[Any], Any] | None = None
     after: Callable[[Any, Any], str | None] | None = None
+    grew: Callable[[Any, Any], str | None] | None = None
     last_returned: list[dict[str, Any] | None] = [None]
     (fitness_key,) = RESERVED_COMPONENTS  # one name, checked on every call: a local, not a loop
 
@@ -180,40 +182,46 @@ def bind_reward(
                 seen.add(k)
                 names.append(k)
 
-    def call(self: Any, args: Any, kwargs: Any) -> tuple[float, dict[str, float]]:
-        # Runs on every env step, under the guard: the reward, and the check of what it
-        # returned (a float subclass's __float__ is reward code too). The common case (a float
-        # and a dict of str -> float) is checked inline; anything else goes through
+    def compute_reward(self: Any, *args: Any, **kwargs: Any) -> tuple[float, dict[str, float]]:
+        # Runs on every env step (bench/RESULTS.md: every frame here is about 0.1 us of a
+        # LunarLander step), under the guard: the reward, and the check of what it returned
+        # (a float subclass's __float__ is reward code too). The common case (a float and a
+        # dict of str -> float, every name seen before) is checked inline; anything else goes through
         # validate_result, which converts numpy values or explains what is wrong.
         # `x - x == 0.0` is false exactly for nan and inf.
-        result = fn(self, *args, **kwargs)
-        if type(result) is tuple and len(result) == 2:
-            total, comps = result
-            if type(total) is float and total - total == 0.0 and type(comps) is dict and fitness_key not in comps:
-                for k, v in comps.items():
-                    if type(v) is not float or v - v != 0.0 or type(k) is not str:
-                        break
-                else:
-                    if not comps.keys() <= seen:
-                        record_names(comps)
-                    last_returned[0] = comps
-                    # a copy: the reward keeps no handle on the info dict the fitness goes into
-                    return total, comps.copy()
-        total, comps = validate_result(result, watch.calls)
-        record_names(comps)
-        return total, comps
-
-    def compute_reward(self: Any, *args: Any, **kwargs: Any) -> tuple[float, dict[str, float]]:
         watch.calls += 1
         watch.entered = monotonic()
         returned = last_returned[0]
-        snapshot = before(self) if before is not None else None
-        broken = None
+        snapshot = view = None
+        if views is not None:
+            # integrity's fast path, inline (a call is ~0.3 us here): a call that is not
+            # compared in full only counts, and checks the dict's size after
+            view = views.get(self)
+            if view is None or view.size != len(view.dict) or (view.count + 1) % view.every == 0:
+                snapshot = before(self)  # type: ignore[misc]
+            else:
+                view.count += 1
+        out = broken = None
         enter()
         try:
-            out = call(self, args, kwargs)
+            result = fn(self, *args, **kwargs)
+            if type(result) is tuple and len(result) == 2:
+                total, comps = result
+                if type(total) is float and total - total == 0.0 and type(comps) is dict and comps.keys() <= seen:
+                    for k, v in comps.items():  # known names, yet a str subclass could hash alike
+                        if type(v) is not float or v - v != 0.0 or type(k) is not str:
+                            break
+                    else:
+                        last_returned[0] = comps
+                        # a copy: the reward keeps no handle on the info dict the fitness goes into
+                        out = total, comps.copy()
+            if out is None:
+                out = validate_result(result, watch.calls)
+                record_names(out[1])
             if snapshot is not None:
                 broken = after(self, snapshot)  # type: ignore[misc]
+            elif view is not None and view.size != len(view.dict):
+                broken = grew(self, view)  # type: ignore[misc]
         except Exception as e:
             if guard is not None and guard.violation:
                 raise RewardViolation(f"blocked: compute_reward {guard.violation}") from e
@@ -237,7 +245,7 @@ def bind_reward(
     cls = type(env_class.__name__, (env_class,), attrs)
     if integrity:
         check = register(cls)
-        before, after = check.before, check.after
+        views, before, after, grew = check.views, check.before, check.after, check.grew
     return cls
 
 

@@ -22,7 +22,6 @@ import math
 import random
 import string
 import types
-from dataclasses import asdict, dataclass
 from typing import Any, Iterator
 
 import numpy
@@ -41,23 +40,13 @@ from .allowlists import (
     IN_PLACE_FUNCTIONS,
 )
 from .envfolder import REWARD_METHOD
+from .problems import Params, Problem, forbidden_builtin_code
 
 _MODULE_OBJECTS: dict[str, types.ModuleType] = {"math": math, "numpy": numpy, "random": random}
 
 
-@dataclass
-class Problem:
-    stage: str
-    message: str
-    line: int | None = None
-    col: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _p(message: str, node: ast.AST) -> Problem:
-    return Problem("forbidden", message, getattr(node, "lineno", None), getattr(node, "col_offset", None))
+def _p(code: str, node: ast.AST, /, **params: str | int) -> Problem:
+    return Problem("forbidden", code, params, getattr(node, "lineno", None), getattr(node, "col_offset", None))
 
 
 def _parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -119,41 +108,44 @@ class ForbiddenCheck:
                 for alias in node.names:
                     root = alias.name.split(".")[0]
                     if root not in ALLOWED_MODULES:
-                        self.problems.append(_p(f"`import {alias.name}` is not allowed; reward code may import only {allowed}.", node))
+                        self.problems.append(_p("import_not_allowed", node, module=alias.name, allowed=allowed))
                     elif alias.name != root:
-                        self.problems.append(
-                            _p(f"`import {alias.name}` is not allowed: import the package (`import {root}`) and write `{alias.name}...` through it.", node)
-                        )
+                        self.problems.append(_p("import_submodule", node, module=alias.name, package=root))
                     else:
                         self.modules[alias.asname or root] = root
             elif isinstance(node, ast.ImportFrom):
                 mod = node.module or ""
                 if node.level or not (mod in ALLOWED_MODULES or mod in ALLOWED_SUBMODULES):
-                    hint = f" (import {mod.split('.')[0]} and write `{mod}.name`)" if mod.split(".")[0] in ALLOWED_MODULES else ""
-                    self.problems.append(_p(f"`from {'.' * node.level}{mod} import ...` is not allowed; reward code may import only {allowed}{hint}.", node))
+                    package, source = mod.split(".")[0], "." * node.level + mod
+                    if package in ALLOWED_MODULES:
+                        self.problems.append(_p("from_submodule_not_allowed", node, source=source, allowed=allowed, package=package, module=mod))
+                    else:
+                        self.problems.append(_p("from_import_not_allowed", node, source=source, allowed=allowed))
                     continue
                 for alias in node.names:
                     problem = self._member_problem(mod, alias.name)
                     if problem:
-                        self.problems.append(_p(f"`from {mod} import {alias.name}`: {problem}", node))
+                        self.problems.append(_p(_FROM_IMPORT_CODES[problem[0]], node, **problem[1]))
 
-    def _member_problem(self, module: str, name: str) -> str | None:
-        """Why `module.name` may not be used, or None when it may."""
+    def _member_problem(self, module: str, name: str) -> tuple[str, Params] | None:
+        """Why `module.name` may not be used (a key of _FROM_IMPORT_CODES and its params), or
+        None when it may."""
+        params: Params = {"module": module, "name": name}
         if name == "*":
-            return "star imports are not allowed; import the names you use."
+            return "star", params
         if name.startswith("_"):
-            return f"private names of {module} are not allowed."
+            return "private", params
         if name in FORBIDDEN_ATTRIBUTES or (module.startswith("numpy") and name in NUMPY_FORBIDDEN):
-            return f"`{module}.{name}` reaches files, processes or memory and is not allowed."
+            return "forbidden", params
         base = _MODULE_OBJECTS.get(module.split(".")[0])
         obj: Any = base
         for part in module.split(".")[1:] + [name]:
             try:
                 obj = getattr(obj, part)
             except AttributeError:
-                return f"`{module}` has no attribute `{name}`."
+                return "missing", params
         if isinstance(obj, types.ModuleType) and obj.__name__ not in ALLOWED_SUBMODULES:
-            return f"the module `{obj.__name__}` is not available to reward code; use numpy's public functions and np.linalg, np.random, np.fft."
+            return "submodule", {**params, "submodule": obj.__name__}
         return None
 
     def _self_functions(self) -> set[ast.AST]:
@@ -181,9 +173,7 @@ class ForbiddenCheck:
             if ok:
                 trusted.add(fn)
             else:
-                self.problems.append(
-                    _p(f"helper `{name}` takes `self`, so it must always be called as `{name}(self, ...)` with the env itself.", fn)
-                )
+                self.problems.append(_p("helper_self_misused", fn, name=name))
         return trusted
 
     # --- every node ------------------------------------------------------------------------
@@ -192,21 +182,21 @@ class ForbiddenCheck:
         if isinstance(node, (ast.ClassDef, ast.AsyncFunctionDef)) and isinstance(self.parent.get(node), ast.Module):
             return  # the structure stage reports what stands at the top level
         if isinstance(node, (ast.ClassDef, ast.AsyncFunctionDef, ast.Await, ast.Yield, ast.YieldFrom)):
-            what = {ast.ClassDef: "class definitions", ast.AsyncFunctionDef: "async functions", ast.Await: "await"}.get(type(node), "generators (yield)")
-            self.problems.append(_p(f"{what} are not allowed in reward code; write plain functions that return values.", node))
+            code = {ast.ClassDef: "class_definition", ast.AsyncFunctionDef: "async_function", ast.Await: "await_used"}.get(type(node), "generator")
+            self.problems.append(_p(code, node))
         elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
             self._function(node, trusted)
         elif isinstance(node, ast.Name):
             self._name(node)
         elif isinstance(node, ast.Constant) and node.value in RESERVED_COMPONENTS:
-            self.problems.append(_p(f"{node.value!r} is the env's ground truth, added by the env: a reward may not name it.", node))
+            self.problems.append(_p("ground_truth_named", node, component=node.value))
         elif isinstance(node, ast.Attribute):
             self._attribute(node)
         elif isinstance(node, ast.Call):
             self._call(node)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            kind = "global" if isinstance(node, ast.Global) else "nonlocal"
-            self.problems.append(_p(f"`{kind} {', '.join(node.names)}` is not allowed; keep state between steps on `self` (e.g. `self.prev_x`).", node))
+            code = "global_statement" if isinstance(node, ast.Global) else "nonlocal_statement"
+            self.problems.append(_p(code, node, names=", ".join(node.names)))
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for t in targets:
@@ -216,64 +206,63 @@ class ForbiddenCheck:
             if target is not None:
                 self._target(target)
         elif isinstance(node, ast.ExceptHandler) and node.name == "self":
-            self.problems.append(_p("`self` is the env: it cannot be rebound (`except ... as self`).", node))
+            self.problems.append(_p("self_rebound_by_except", node))
         elif isinstance(node, ast.alias) and (node.asname or node.name) == "self":
-            self.problems.append(_p("`self` is the env: it cannot be rebound by an import.", node))
+            self.problems.append(_p("self_rebound_by_import", node))
 
     def _function(self, fn: ast.FunctionDef | ast.Lambda, trusted: set[ast.AST]) -> None:
         args = fn.args
         every = args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
         for i, a in enumerate(every):
             if a.arg == "self" and not (i == 0 and fn in trusted):
-                self.problems.append(_p("`self` is the env: no other parameter may be called `self`.", fn))
+                self.problems.append(_p("self_parameter", fn))
         if isinstance(fn, ast.FunctionDef) and fn.decorator_list:
-            self.problems.append(_p(f"decorators are not allowed (on `{fn.name}`).", fn))
+            self.problems.append(_p("decorator", fn, function=fn.name))
 
     def _name(self, node: ast.Name) -> None:
         name = node.id
         if name in FORBIDDEN_NAMES:
-            self.problems.append(_p(f"`{name}` is not allowed in reward code (it {FORBIDDEN_NAMES[name]}).", node))
+            self.problems.append(_p(forbidden_builtin_code(name), node, name=name))
         elif name.startswith("__"):
-            self.problems.append(_p(f"the name `{name}` is not allowed (no dunder names).", node))
+            self.problems.append(_p("dunder_name", node, name=name))
         elif name == "self" and not isinstance(node.ctx, ast.Load):
-            self.problems.append(_p("`self` is the env: it cannot be rebound or deleted.", node))
+            self.problems.append(_p("self_rebound", node))
         elif name in REFLECTIVE:
             call = self.parent.get(node)
             if not (isinstance(call, ast.Call) and call.func is node):
-                self.problems.append(
-                    _p(f"`{name}` may only be called directly, as in `{name}(...)`: it cannot be stored, passed or aliased.", node)
-                )
+                self.problems.append(_p("reflective_not_called", node, name=name))
         elif name in self.modules:
             parent = self.parent.get(node)
             if not isinstance(node.ctx, ast.Load):
-                self.problems.append(_p(f"`{name}` is a module: it cannot be rebound.", node))
+                self.problems.append(_p("module_rebound", node, name=name))
             elif not (isinstance(parent, ast.Attribute) and parent.value is node):
-                self.problems.append(
-                    _p(f"the module `{name}` may only be used as `{name}.something`: it cannot be stored, passed or returned.", node)
-                )
+                self.problems.append(_p("module_as_value", node, name=name))
 
     def _attribute(self, node: ast.Attribute) -> None:
         attr = node.attr
         base = node.value
         if attr.startswith("__"):
-            self.problems.append(_p(f"attribute `.{attr}` is not allowed (no dunder attributes).", node))
+            self.problems.append(_p("dunder_attribute", node, attribute=attr))
         elif attr.startswith("_") and not (isinstance(base, ast.Name) and base.id == "self"):
             # `random._os` is the os module: private attributes of anything but the env are off limits.
-            self.problems.append(_p(f"attribute `.{attr}` is not allowed: private attributes may be used only on `self`.", node))
+            self.problems.append(_p("private_attribute", node, attribute=attr))
         elif attr in FORBIDDEN_ATTRIBUTES:
-            self.problems.append(_p(f"attribute `.{attr}` is not allowed: it reaches files, processes or interpreter internals.", node))
+            self.problems.append(_p("forbidden_attribute", node, attribute=attr))
         elif attr in ("format",):
             self._format(node)
         elif isinstance(base, ast.Name) and base.id in self.modules:
-            problem = self._member_problem(self.modules[base.id], attr)
-            if problem:
-                self.problems.append(_p(problem, node))
+            self._module_attribute(self.modules[base.id], node)
         elif isinstance(base, ast.Attribute) and isinstance(_root(base), ast.Name) and _root(base).id in self.modules:
             dotted = self._dotted(base)
             if dotted:
-                problem = self._member_problem(dotted, attr)
-                if problem:
-                    self.problems.append(_p(problem, node))
+                self._module_attribute(dotted, node)
+
+    def _module_attribute(self, module: str, node: ast.Attribute) -> None:
+        problem = self._member_problem(module, node.attr)
+        if problem:
+            # `*` and private names reach _member_problem only from imports (_attribute reports
+            # private attributes first), so _ATTRIBUTE_CODES has no code for them
+            self.problems.append(_p(_ATTRIBUTE_CODES[problem[0]], node, **problem[1]))
 
     def _dotted(self, node: ast.AST) -> str | None:
         """`numpy.linalg` for `np.linalg` when every step is a module; None otherwise."""
@@ -297,15 +286,11 @@ class ForbiddenCheck:
         call = self.parent.get(node)
         literal = node.value.value if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str) else None
         if literal is None or not (isinstance(call, ast.Call) and call.func is node):
-            self.problems.append(
-                _p("`.format` may only be called directly on a string literal (`'{:.2f}'.format(x)`); use an f-string.", node)
-            )
+            self.problems.append(_p("format_not_on_literal", node))
             return
         bad = _walking_field(literal)
         if bad is not None:
-            self.problems.append(
-                _p(f"the format field `{{{bad}}}` reads attributes or items; format plain values (`'{{:.2f}}'.format(x)`) or use an f-string.", node)
-            )
+            self.problems.append(_p("format_field_walks", node, field=bad))
 
     def _call(self, node: ast.Call) -> None:
         func = node.func
@@ -314,21 +299,22 @@ class ForbiddenCheck:
             value = name.value if isinstance(name, ast.Constant) and isinstance(name.value, str) else None
             starred = any(isinstance(a, ast.Starred) for a in node.args) or node.keywords
             if value is None or starred:
-                self.problems.append(_p(f"`{func.id}` needs a constant attribute name: write `{func.id}(obj, 'name')`.", node))
+                self.problems.append(_p("getattr_name_not_constant", node, function=func.id))
             elif value.startswith("_"):
-                self.problems.append(_p(f"`{func.id}` needs a public attribute name, not {value!r}; write `obj.name` for the env's own private state.", node))
+                self.problems.append(_p("getattr_private_name", node, function=func.id, name=value))
             elif value in FORBIDDEN_ATTRIBUTES:
-                self.problems.append(_p(f"`{func.id}(..., {value!r})` is not allowed: it reaches files, processes or interpreter internals.", node))
+                self.problems.append(_p("getattr_forbidden_name", node, function=func.id, name=value))
         elif isinstance(func, ast.Name) and func.id == "type" and len(node.args) != 1:
-            self.problems.append(_p("`type` may only be called with one argument (to read a value's type).", node))
+            self.problems.append(_p("type_call_arguments", node))
         for kw in node.keywords:
-            if kw.arg == "out" and _self_attr(kw.value) is not None and _self_attr(kw.value) not in self.own:
-                self.problems.append(_p(f"`out=self.{_self_attr(kw.value)}` writes into the env's state; write into a new array instead.", node))
+            out = _self_attr(kw.value) if kw.arg == "out" else None
+            if out is not None and out not in self.own:
+                self.problems.append(_p("out_into_env", node, attribute=out))
         if not isinstance(func, ast.Attribute):
             return
         method = func.attr
         if method in PHYSICS_MUTATORS or (method.startswith(PHYSICS_MUTATORS_PREFIXES) and method[:1].isupper()):
-            self.problems.append(_p(f"`.{method}(...)` changes the simulation; reward code may only read the env.", node))
+            self.problems.append(_p("physics_mutator", node, method=method))
             return
         receiver = func.value
         if isinstance(receiver, ast.Name) and receiver.id == "self":
@@ -336,13 +322,11 @@ class ForbiddenCheck:
         else:
             owner, risky = _self_attr(receiver), method in MUTATING_METHODS
         if owner is not None and owner not in self.own and risky:
-            self.problems.append(
-                _p(f"`{ast.unparse(func)}(...)` changes the env's own state; reward code may only read the env (keep your own state in new attributes of `self`).", node)
-            )
+            self.problems.append(_p("env_method_mutates", node, call=ast.unparse(func)))
         if method in IN_PLACE_FUNCTIONS and isinstance(_root(func), ast.Name) and _root(func).id in self.modules and node.args:
             target = _self_attr(node.args[0])
             if target is not None and target not in self.own:
-                self.problems.append(_p(f"`{ast.unparse(func)}(self.{target}, ...)` writes into the env's state; reward code may only read the env.", node))
+                self.problems.append(_p("in_place_into_env", node, function=ast.unparse(func), attribute=target))
 
     def _target(self, target: ast.AST) -> None:
         """Assignment (and del) targets: locals, and attributes of `self` the reward owns."""
@@ -352,20 +336,27 @@ class ForbiddenCheck:
             attr = _self_attr(t)
             if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
                 if attr in self.env_attributes:
-                    self.problems.append(
-                        _p(f"`self.{attr}` is the env's own attribute: reward code may read it but not change it; keep your own state under a new name (e.g. `self.my_{attr}`).", t)
-                    )
+                    self.problems.append(_p("env_attribute_assigned", t, attribute=attr))
             elif attr is not None:
                 if attr not in self.own:
-                    self.problems.append(_p(f"assigning into `{ast.unparse(t)}` changes the env's state; reward code may only read the env.", t))
+                    self.problems.append(_p("env_state_assigned", t, target=ast.unparse(t)))
             elif isinstance(t, ast.Subscript) and isinstance(_root(t), ast.Name):
                 root = _root(t).id
                 if root in self.modules:
-                    self.problems.append(_p(f"assigning into `{ast.unparse(t)}` changes a module.", t))
+                    self.problems.append(_p("module_assigned", t, target=ast.unparse(t)))
             else:
-                self.problems.append(
-                    _p(f"assigning to `{ast.unparse(t)}` is not allowed: reward code may assign only its own variables and new attributes of `self`.", t)
-                )
+                self.problems.append(_p("assignment_not_allowed", t, target=ast.unparse(t)))
+
+
+# The code of each reason ForbiddenCheck._member_problem gives, in `from m import n` and in `m.n`.
+_FROM_IMPORT_CODES = {
+    "star": "from_import_star",
+    "private": "from_import_private",
+    "forbidden": "from_import_forbidden",
+    "missing": "from_import_missing",
+    "submodule": "from_import_submodule",
+}
+_ATTRIBUTE_CODES = {"forbidden": "module_attribute_forbidden", "missing": "module_attribute_missing", "submodule": "submodule_not_available"}
 
 
 def _flatten(target: ast.AST) -> Iterator[ast.AST]:

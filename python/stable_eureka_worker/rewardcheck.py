@@ -2,8 +2,8 @@
 
 Stages, in order: syntax, structure (what may stand at the top level), signature (against the
 env's real call site), forbidden (imports and constructs that reach outside the reward),
-names (every global the code reads is defined). Each problem carries the line and a
-sentence written so it can be sent back to the LLM as it is.
+names (every global the code reads is defined). Each problem carries the line and a code
+with its params, which src/prompts/problems.md words for the LLM (problems.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from .envfolder import REWARD_METHOD, CallSite, module_names
 from .allowlists import ALLOWED_MODULES, FORBIDDEN_NAMES, SAFE_BUILTINS
-from .policy import Problem, check_forbidden
+from .policy import check_forbidden
+from .problems import Problem
 
 __all__ = ["ALLOWED_MODULES", "SAFE_BUILTINS", "Problem", "StaticResult", "check_static", "normalize"]
 
@@ -48,11 +49,12 @@ def check_static(
     warnings: list[str] = []
     try:
         tree = ast.parse(code, filename="reward.py")
+        # what parses but does not compile (`yield` in a comprehension, a `nonlocal` with no
+        # outer name) is a syntax error too; the symbol table below would raise on it
+        compile(tree, "reward.py", "exec", dont_inherit=True)
     except SyntaxError as e:
-        msg = f"syntax error: {e.msg}"
-        if e.text:
-            msg += f" in `{e.text.strip()}`"
-        return StaticResult([Problem("syntax", msg, e.lineno, e.offset)], warnings, None)
+        code, params = ("syntax_error_in", {"error": e.msg, "text": e.text.strip()}) if e.text else ("syntax_error", {"error": e.msg})
+        return StaticResult([Problem("syntax", code, params, e.lineno, e.offset)], warnings, None)
 
     problems: list[Problem] = []
     fn = _structure(tree, problems)
@@ -65,20 +67,20 @@ def check_static(
     return StaticResult(problems, warnings, tree)
 
 
-def _describe(node: ast.AST) -> str:
-    kinds = {
-        ast.ClassDef: "a class definition",
-        ast.For: "a for loop",
-        ast.While: "a while loop",
-        ast.If: "an if statement",
-        ast.With: "a with statement",
-        ast.Try: "a try statement",
-        ast.Expr: "an expression statement",
-        ast.Global: "a global statement",
-        ast.Delete: "a del statement",
-        ast.Raise: "a raise statement",
-    }
-    return kinds.get(type(node), f"a {type(node).__name__} statement")
+# The statements the structure stage names in its own words (problems.md); any other is
+# top_level_statement, named by its node type.
+_TOP_LEVEL_CODES: dict[type[ast.AST], str] = {
+    ast.ClassDef: "top_level_class",
+    ast.For: "top_level_for",
+    ast.While: "top_level_while",
+    ast.If: "top_level_if",
+    ast.With: "top_level_with",
+    ast.Try: "top_level_try",
+    ast.Expr: "top_level_expression",
+    ast.Global: "top_level_global",
+    ast.Delete: "top_level_del",
+    ast.Raise: "top_level_raise",
+}
 
 
 def _structure(tree: ast.Module, problems: list[Problem]) -> ast.FunctionDef | None:
@@ -88,7 +90,7 @@ def _structure(tree: ast.Module, problems: list[Problem]) -> ast.FunctionDef | N
             if node.name == REWARD_METHOD:
                 rewards.append(node)
         elif isinstance(node, ast.AsyncFunctionDef):
-            problems.append(Problem("structure", f"`{node.name}` must be a plain `def`, not `async def`.", node.lineno))
+            problems.append(Problem("structure", "top_level_async_def", {"name": node.name}, node.lineno))
         elif isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign)):
             pass
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
@@ -96,64 +98,34 @@ def _structure(tree: ast.Module, problems: list[Problem]) -> ast.FunctionDef | N
         elif isinstance(node, ast.ClassDef) and any(
             isinstance(m, ast.FunctionDef) and m.name == REWARD_METHOD for m in node.body
         ):
-            problems.append(
-                Problem(
-                    "structure",
-                    f"`{REWARD_METHOD}` is defined inside class `{node.name}`; write it as a top-level "
-                    f"`def {REWARD_METHOD}(self, ...)` without the class (it is bound to the env class for you).",
-                    node.lineno,
-                )
-            )
+            problems.append(Problem("structure", "reward_in_class", {"method": REWARD_METHOD, "class_name": node.name}, node.lineno))
             return None
         else:
-            problems.append(
-                Problem(
-                    "structure",
-                    f"only imports, constants and function definitions may stand at the top level; "
-                    f"line {node.lineno} has {_describe(node)}.",
-                    node.lineno,
-                )
-            )
+            code = _TOP_LEVEL_CODES.get(type(node), "top_level_statement")
+            problems.append(Problem("structure", code, {"line": node.lineno, "statement": type(node).__name__}, node.lineno))
+    method = {"method": REWARD_METHOD}
     if not rewards:
-        problems.append(Problem("structure", f"no function named `{REWARD_METHOD}` is defined."))
+        problems.append(Problem("structure", "no_reward_function", method))
         return None
     if len(rewards) > 1:
-        problems.append(
-            Problem("structure", f"`{REWARD_METHOD}` is defined {len(rewards)} times; define it once.", rewards[1].lineno)
-        )
+        problems.append(Problem("structure", "reward_defined_twice", {**method, "count": len(rewards)}, rewards[1].lineno))
     fn = rewards[0]
     for sub in ast.walk(fn):
         if isinstance(sub, (ast.Yield, ast.YieldFrom)):
-            problems.append(
-                Problem("structure", f"`{REWARD_METHOD}` must `return` its result, not `yield` it.", sub.lineno)
-            )
+            problems.append(Problem("structure", "reward_yields", method, sub.lineno))
             break
     if not any(isinstance(s, ast.Return) and s.value is not None for s in ast.walk(fn)):
-        problems.append(
-            Problem(
-                "structure",
-                f"`{REWARD_METHOD}` never returns a value; it must `return total_reward, components` "
-                "(a float and a dict of named float components).",
-                fn.lineno,
-            )
-        )
+        problems.append(Problem("structure", "reward_returns_nothing", method, fn.lineno))
     return fn
 
 
 def _signature(fn: ast.FunctionDef, site: CallSite, problems: list[Problem]) -> None:
     args = fn.args
     positional = [a.arg for a in args.posonlyargs + args.args]
-    expected = site.signature()
-    call = f"the env calls {site.text} (env.py line {site.line})"
+    # what every signature problem says: the signature to write and the env's own call
+    said: dict[str, str | int] = {"method": REWARD_METHOD, "expected": site.signature(), "call": site.text, "call_line": site.line}
     if not positional or positional[0] != "self":
-        problems.append(
-            Problem(
-                "signature",
-                f"`{REWARD_METHOD}` is a method of the env: its first parameter must be `self`. "
-                f"Write `{expected}:`; {call}.",
-                fn.lineno,
-            )
-        )
+        problems.append(Problem("signature", "first_parameter_not_self", said, fn.lineno))
         return
     if site.has_star_args:
         return  # the call's arity is only known at run time; the smoke run checks it
@@ -161,9 +133,12 @@ def _signature(fn: ast.FunctionDef, site: CallSite, problems: list[Problem]) -> 
     n_defaults = len(args.defaults)
     required = params[: len(params) - n_defaults] if n_defaults else params
     n_pos = len(site.positional)
-    wrong = None
+    wrong: tuple[str, dict[str, str | int]] | None = None
     if n_pos > len(params) and args.vararg is None:
-        wrong = f"it receives {n_pos} arguments but yours takes {len(params)} ({', '.join(params) or 'none'})"
+        if params:
+            wrong = "signature_too_many_arguments", {"received": n_pos, "takes": len(params), "parameters": ", ".join(params)}
+        else:
+            wrong = "signature_takes_no_arguments", {"received": n_pos}
     else:
         missing = [p for p in required[n_pos:] if p not in site.keywords]
         kw_names = set(params[n_pos:]) | {a.arg for a in args.kwonlyargs}
@@ -172,11 +147,11 @@ def _signature(fn: ast.FunctionDef, site: CallSite, problems: list[Problem]) -> 
             a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is None and a.arg not in site.keywords
         ]
         if missing or kwonly_missing:
-            wrong = f"yours also requires {', '.join(missing + kwonly_missing)}, which the env never passes"
+            wrong = "signature_requires_unpassed", {"parameters": ", ".join(missing + kwonly_missing)}
         elif unknown:
-            wrong = f"it passes {', '.join(k + '=' for k in unknown)} but yours has no such parameter"
+            wrong = "signature_unknown_keywords", {"keywords": ", ".join(k + "=" for k in unknown)}
     if wrong:
-        problems.append(Problem("signature", f"`{REWARD_METHOD}` must be `{expected}:`: {call}, and {wrong}.", fn.lineno))
+        problems.append(Problem("signature", wrong[0], {**said, **wrong[1]}, fn.lineno))
 
 
 def _global_reads(code: str) -> set[str]:
@@ -214,6 +189,7 @@ def _names(
     warnings: list[str],
 ) -> None:
     defined = set(module_names(tree)[0])
+    allowed = ", ".join(ALLOWED_MODULES)
     for name in sorted(_global_reads(code)):
         if name in defined or name in SAFE_BUILTINS or name in ("math", "np", "numpy", "random"):
             continue
@@ -221,28 +197,16 @@ def _names(
         if name in env_names:
             origin = env_names[name]
             if origin is not None and origin.split(".")[0] not in ALLOWED_MODULES:
-                problems.append(
-                    Problem("forbidden", f"`{name}` is the module `{origin}` imported by env.py; reward code may use only {', '.join(ALLOWED_MODULES)}.", line, col)
-                )
+                problems.append(Problem("forbidden", "env_module_used", {"name": name, "module": origin, "allowed": allowed}, line, col))
             continue
         if name in FORBIDDEN_NAMES or hasattr(builtins, name):
             if name not in FORBIDDEN_NAMES:
-                problems.append(
-                    Problem("forbidden", f"the builtin `{name}` is not available to reward code.", line, col)
-                )
+                problems.append(Problem("forbidden", "builtin_not_available", {"name": name}, line, col))
             continue
         if env_star:
             warnings.append(f"`{name}` is not defined in the reward; env.py has a star import, so it is checked at run time.")
             continue
-        problems.append(
-            Problem(
-                "names",
-                f"name `{name}` is not defined: define or import it (only {', '.join(ALLOWED_MODULES)}), "
-                "or read it from `self` or the arguments.",
-                line,
-                col,
-            )
-        )
+        problems.append(Problem("names", "name_not_defined", {"name": name, "allowed": allowed}, line, col))
 
 
 _DOCSTRING_OWNERS = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -27,6 +27,7 @@ from .device import cuda_available, job_device
 from .envfolder import CallSite, describe_static
 from .errors import BadRequest, WorkerError
 from .jobs import Executor, Limits, LocalProcessExecutor
+from .problems import smoke_problem
 from .rewardcheck import check_static, normalize
 
 DEFAULT_LIMITS = {task: Limits(wall_s=given.wall_s, memory_mb=given.memory_mb) for task, given in DEFAULTS.limits.items()}
@@ -254,12 +255,7 @@ class Server:
                 base["warnings"] += result.get("warnings", [])
                 return base
             failure = result.get("failure") or {}
-            reason = failure.get("reason", "the smoke run failed")
-            if result.get("status") == "timeout":
-                reason = f"the smoke run did not finish: {reason} (an infinite loop or a very slow reward?)"
-            elif result.get("status") == "out_of_memory":
-                reason = f"the smoke run {reason}"
-            error = {"stage": "smoke", "message": reason, "line": failure.get("line"), "col": None}
+            error = smoke_problem(result.get("status"), failure).as_dict()
             base.update(passed=False, stage="smoke", errors=[error], failure={**failure, "status": result.get("status")})
             return base
 

@@ -214,6 +214,9 @@ def evaluate(params: protocol.EvaluateParams, ctx: JobContext) -> protocol.Evalu
     model_path = str(params["model"])
     if not Path(model_path).is_file():
         raise JobFailure("evaluate", f"no model file at {model_path}")
+    n_episodes = int(params.get("episodes", DEFAULTS.evaluation.num_episodes))
+    if n_episodes < 1:
+        raise JobFailure("evaluate", f"episodes must be at least 1 (got {n_episodes}): there is nothing to average over zero episodes")
     cls = sb3.algo_class(str(params.get("algo", "ppo")))
     stack = int(params.get("state_stack") or 1)
     recorder = GifRecorder(int(gif.get("max_frames", DEFAULTS.gif.max_frames))) if gif else None
@@ -227,7 +230,7 @@ def evaluate(params: protocol.EvaluateParams, ctx: JobContext) -> protocol.Evalu
         episodes = run_episodes(
             lambda obs: model.predict(obs, deterministic=deterministic)[0],
             venv,
-            int(params.get("episodes", DEFAULTS.evaluation.num_episodes)),
+            n_episodes,
             int(params.get("seed", DEFAULTS.evaluation.seed)),
             bound.component_names,
             on_frame=recorder,

@@ -71,6 +71,15 @@ CASES = [
     ),
     pytest.param(
         Case(
+            reward("xs = [(yield) for i in range(3)]", "return 1.0, {}"),
+            "syntax",
+            [("syntax", 2, "syntax error: 'yield' inside list comprehension")],
+            n_problems=1,
+        ),
+        id="parses-but-does-not-compile",
+    ),
+    pytest.param(
+        Case(
             "def reward(self, pole_angle):\n    return 1.0, {}\n",
             "structure",
             [("structure", None, "no function named `compute_reward` is defined.")],
@@ -604,7 +613,14 @@ def test_every_problem_is_a_sentence_with_its_line(
 
 
 def test_problem_as_dict() -> None:
-    assert Problem("names", "m", 3, 7).as_dict() == {"stage": "names", "message": "m", "line": 3, "col": 7}
+    assert Problem("names", "name_not_defined", {"name": "m", "allowed": "math"}, 3, 7).as_dict() == {
+        "stage": "names",
+        "code": "name_not_defined",
+        "params": {"name": "m", "allowed": "math"},
+        "message": "name `m` is not defined: define or import it (only math), or read it from `self` or the arguments.",
+        "line": 3,
+        "col": 7,
+    }
 
 
 # --- regressions: bugs found and fixed ----------------------------------------------------

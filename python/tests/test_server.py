@@ -380,7 +380,7 @@ def test_jobs_and_cancel_unknown(worker: Worker) -> None:
     assert worker.call("cancel", {"id": "no-such-job"})["result"] == {"cancelled": False}
 
 
-def test_jobs_end_to_end_and_nan_as_null(
+def test_jobs_end_to_end(
     start_worker: Callable[[], Worker], cartpole_dir: Path, reward_fixture: Callable[[str], str], tmp_path: Path
 ) -> None:
     w = start_worker()
@@ -416,6 +416,8 @@ def test_jobs_end_to_end_and_nan_as_null(
     assert result["errors"] == [
         {
             "stage": "smoke",
+            "code": "smoke_failed",
+            "params": {"reason": "compute_reward raised ValueError: step budget exceeded (reward line 4)"},
             "message": "compute_reward raised ValueError: step budget exceeded (reward line 4)",
             "line": 4,
             "col": None,
@@ -442,7 +444,7 @@ def test_jobs_end_to_end_and_nan_as_null(
         "save",
     ]
 
-    # No episodes: the means are null on purpose, and fitness_min/max are NaN inside the job.
+    # No episodes: nothing to average; the job says which field is wrong.
     evaluated = w.call(
         "evaluate",
         {
@@ -455,10 +457,9 @@ def test_jobs_end_to_end_and_nan_as_null(
         60,
     )
     result = evaluated["result"]
-    assert result["status"] == "succeeded"
-    assert result["episodes"] == []
-    assert (result["fitness_mean"], result["fitness_min"], result["fitness_max"]) == (None, None, None)
-    assert "NaN" not in w.raw[-1] and '"fitness_min":null' in w.raw[-1]
+    assert result["status"] == "failed"
+    assert result["failure"]["reason"] == "episodes must be at least 1 (got 0): there is nothing to average over zero episodes"
+    assert "NaN" not in w.raw[-1]
 
     evaluated = w.call(
         "evaluate",
@@ -478,6 +479,15 @@ def test_jobs_end_to_end_and_nan_as_null(
         strict_json(line)  # every line the worker sent is valid JSON
     assert w.call("shutdown")["result"] == {"bye": True}
     assert w.proc.wait(timeout=20) == 0
+
+
+def test_nan_and_inf_go_out_as_null() -> None:
+    # JSON has no NaN: a fitness that is NaN inside a job (an env that divides by zero) reaches
+    # the client as null, never as a line its parser rejects
+    from stable_eureka_worker.server import _clean
+
+    line = json.dumps(_clean({"fitness_mean": math.nan, "x": [1.0, math.inf, {"y": -math.inf}], "n": 2}), allow_nan=False)
+    assert json.loads(line) == {"fitness_mean": None, "x": [1.0, None, {"y": None}], "n": 2}
 
 
 def test_train_and_evaluate_on_a_gym_id(worker: Worker, tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ export function progressPrinter(opts: { tty?: boolean } = {}) {
         else if (e.purpose === 'fix' && e.phase === 'start') log(`iteration ${e.iteration} sample ${e.samples[0]}: asking the LLM to fix it`);
         break;
       case 'sample':
-        if (['invalid', 'failed', 'duplicate', 'trained'].includes(e.status) || (!multi && e.status === 'training')) {
+        if (['invalid', 'failed', 'duplicate', 'trained', 'stopped'].includes(e.status) || (!multi && e.status === 'training')) {
           log(`iteration ${e.iteration} sample ${e.sample}: ${e.status}${e.message ? `: ${e.message.split('\n')[0]}` : ''}`);
         }
         break;
@@ -81,7 +81,7 @@ export function progressPrinter(opts: { tty?: boolean } = {}) {
 }
 
 function sampleRow(s: SampleRecord): string[] {
-  const note = s.failure ? `${s.failure.stage}: ${s.failure.reason.split('\n')[0]}` : s.duplicate_of ? `same as it${s.duplicate_of.iteration} s${s.duplicate_of.sample}` : (s.components ?? []).join(', ');
+  const note = s.failure ? `${s.failure.stage}: ${s.failure.reason.split('\n')[0]}` : s.stopped ? s.stopped.reason : s.duplicate_of ? `same as it${s.duplicate_of.iteration} s${s.duplicate_of.sample}` : (s.components ?? []).join(', ');
   return [String(s.iteration), String(s.sample), s.status + (s.origin === 'edit' ? ' (edit)' : ''), String(s.answers), num(s.best?.fitness), s.best ? String(s.best.timesteps) : '', note.length > 70 ? note.slice(0, 67) + '...' : note];
 }
 

@@ -20,6 +20,7 @@ export {
   EvaluationSchema,
   ExperimentSchema,
   RlSchema,
+  SELECTIONS,
   TrainingSchema,
   type Algo,
   type ArchitectureConfig,
@@ -31,6 +32,7 @@ export {
   type EvaluationConfig,
   type ExperimentConfig,
   type RlConfig,
+  type Selection,
   type TrainingConfig,
 } from './schema';
 export { ConfigError, type ConfigIssue } from './errors';

@@ -24,6 +24,7 @@ const optionalSection = <T extends z.ZodType>(schema: T) => z.preprocess((v) => 
 export const BACKENDS = ['ollama', 'openai', 'local'] as const;
 export const ALGOS = ['ppo', 'sac', 'dqn', 'td3', 'ddpg'] as const;
 export const DEVICES = ['cpu', 'cuda', 'auto'] as const;
+export const SELECTIONS = ['full', 'halving'] as const;
 
 /** Ours: keys stable-eureka does not have. All optional. */
 const eurekaOurs = {
@@ -37,6 +38,21 @@ const eurekaOurs = {
   check_retries: nonNegInt().default(2),
   /** LLM requests in flight at once. Default: 4. */
   concurrency: posInt().default(4),
+  /**
+   * How an iteration's training budget is spent: 'full' trains every sample to the end;
+   * 'halving' stops a sample at a rung when it is outside the top 1/eta (run/halving.ts).
+   * Default: 'full' (bench/RESULTS.md: halving).
+   */
+  selection: z.enum(SELECTIONS, expect("'full' or 'halving'")).default('full'),
+  /** Successive halving's settings (with selection 'halving'). */
+  halving: optionalSection(
+    section({
+      /** Keep the top 1/eta of the samples at each rung. Default: 3. */
+      eta: z.number(expect('a number > 1')).gt(1, expect('a number > 1')).default(3),
+      /** No sample is stopped before this fraction of the budget. Default: 0.25. */
+      min_fraction: z.number(expect('a number between 0 and 1')).gt(0, expect('a number between 0 and 1')).lt(1, expect('a number between 0 and 1')).default(0.25),
+    }),
+  ),
 };
 
 export const EurekaSchema = section({
@@ -181,3 +197,4 @@ export type TrainingConfig = RlConfig['training'];
 export type EvaluationConfig = RlConfig['evaluation'];
 export type Backend = (typeof BACKENDS)[number];
 export type Algo = (typeof ALGOS)[number];
+export type Selection = (typeof SELECTIONS)[number];

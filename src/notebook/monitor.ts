@@ -12,7 +12,7 @@ import { heading, muted } from './pieces';
 
 export type AnyEvent = RunEvent | LiveEvent;
 
-const FINAL_STATUSES = new Set(['trained', 'failed', 'invalid', 'duplicate', 'interrupted']);
+const FINAL_STATUSES = new Set(['trained', 'stopped', 'failed', 'invalid', 'duplicate', 'interrupted']);
 const keyOf = (i: number | null, j: number | null) => (i === null ? 'benchmark' : `${i}:${j}`);
 
 interface Track {
@@ -137,7 +137,7 @@ export class Monitor {
         const done = t.status === 'trained' ? 1 : p && p.total > 0 ? p.timesteps / p.total : 0;
         return { label: this.label(t), done, status: t.status ?? 'training', note };
       });
-      const curves = training.filter((t) => t.evals.length).map((t) => ({ label: this.label(t), evals: t.evals }));
+      const curves = training.filter((t) => t.evals.length).map((t) => ({ label: this.label(t), evals: t.evals, stopped: t.status === 'stopped' }));
       return (await trainingChart(rows, curves, `${this.title} · ${this.phase} · ${this.elapsed()}`)).toMimeBundle();
     }
     return this.statusBundle(`${this.title} · ${this.phase} · ${this.elapsed()}`, true);

@@ -3,7 +3,7 @@
  * (stageViews.ts, resultViews.ts). Its state is its folder: each call opens the run afresh.
  */
 import fs from 'node:fs';
-import type { Backend } from '../config/index';
+import type { Backend, Selection } from '../config/index';
 import { chart, componentBarsChart, componentsChart, Diff, fitnessChart, gif, MIME, Note, usageChart, View, type Chart, type Gif } from '../display/index';
 import type { MimeBundle } from '../kernelHook';
 import type { LlmBackend } from '../llm/types';
@@ -46,7 +46,7 @@ export interface OpenOptions {
 
 /** The fitness curves of iteration i's trained samples on one chart, one a sample (null when none has any). */
 async function iterationFitness(i: number, outcomes: SampleOutcome[]): Promise<Chart | null> {
-  const curves = outcomes.filter((o) => o.evals?.length).map((o) => ({ label: `sample ${o.sample}`, evals: o.evals! }));
+  const curves = outcomes.filter((o) => o.evals?.length).map((o) => ({ label: `sample ${o.sample}`, evals: o.evals!, stopped: !!o.stopped }));
   return curves.length ? fitnessChart(curves, { title: `Iteration ${i}: fitness over training steps` }) : null;
 }
 
@@ -148,9 +148,9 @@ export class NotebookRun extends View {
    * Trains iteration i's checked samples (checking any still pending first), in parallel, with a
    * live chart of progress and fitness; returns the samples table and the curves.
    */
-  async train(i: number, opts?: StageOptions): Promise<TrainView> {
+  async train(i: number, opts?: StageOptions & { selection?: Selection }): Promise<TrainView> {
     return this.stage(`train(${i})`, opts, async (run) => {
-      await run.runSamples(i);
+      await run.runSamples(i, { selection: opts?.selection });
       return this.trainView(run, i);
     });
   }
@@ -204,7 +204,7 @@ export class NotebookRun extends View {
   private async sampleView(run: Run, i: number, j: number, title?: string): Promise<SampleView> {
     const s = run.sample(i, j);
     if (!s) throw new Error(`iteration ${i} has no sample ${j}`);
-    const evals = ['trained', 'failed', 'interrupted', 'training'].includes(s.status) ? run.evals(i, j) : [];
+    const evals = ['trained', 'stopped', 'failed', 'interrupted', 'training'].includes(s.status) ? run.evals(i, j) : [];
     const top = evals.length ? peak(evals) : null;
     const hasComponents = evals.some((e) => Object.keys(e.components ?? {}).length);
     const [fitness, components, bars] = await Promise.all([

@@ -191,7 +191,7 @@ function sampleBundle(
   if (figs.length) {
     html.push(row(figs.map((c) => c.toHtml())));
     text.push('', ...figs.map((c) => c.summary));
-  } else if (!evals.length && ['trained', 'training', 'failed', 'interrupted'].includes(s.status)) {
+  } else if (!evals.length && ['trained', 'stopped', 'training', 'failed', 'interrupted'].includes(s.status)) {
     html.push(muted('no evaluations'));
   }
   if (checks.length) {

@@ -52,6 +52,8 @@ export interface SampleCurve {
   /** Shown in the legend, e.g. "sample 2". */
   label: string;
   evals: EvalPoint[];
+  /** Stopped early by successive halving: the curve ends with a mark. */
+  stopped?: boolean;
 }
 
 /**
@@ -68,6 +70,10 @@ export function fitnessCurvesSpec(samples: SampleCurve[], opts?: ChartOptions): 
       }),
   );
   const order = samples.map((s) => s.label);
+  const ends = samples.flatMap((s) => {
+    const last = s.stopped ? s.evals.filter((e) => finite(e.timesteps) && finite(e.fitness_mean)).at(-1) : undefined;
+    return last ? [{ sample: s.label, timesteps: last.timesteps, fitness: last.fitness_mean, note: 'stopped early (successive halving)' }] : [];
+  });
   const x = { field: 'timesteps', type: 'quantitative' as const, title: 'training steps', axis: { format: '~s', tickCount: 8 } };
   // Both layers share the colour scale (and so its one legend): it shows lines, not bands.
   const color = {
@@ -98,6 +104,25 @@ export function fitnessCurvesSpec(samples: SampleCurve[], opts?: ChartOptions): 
           ],
         },
       },
+      ...(ends.length
+        ? [
+            {
+              // where halving stopped a sample: a cross at its curve's end
+              data: { values: ends },
+              mark: { type: 'point' as const, shape: 'cross', size: 160, filled: true, strokeWidth: 1 },
+              encoding: {
+                x,
+                y: { field: 'fitness', type: 'quantitative' as const },
+                color: { ...color, legend: null },
+                tooltip: [
+                  { field: 'sample', type: 'nominal' as const },
+                  { field: 'note', type: 'nominal' as const },
+                  { field: 'timesteps', type: 'quantitative' as const },
+                ],
+              },
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -312,6 +337,7 @@ const PROGRESS_COLORS: [string, string][] = [
   ['queued', '#bab0ac'],
   ['training', '#4c78a8'],
   ['trained', '#54a24b'],
+  ['stopped', '#9d755d'],
   ['failed', '#e45756'],
   ['interrupted', '#f58518'],
 ];

@@ -69,7 +69,7 @@ export type Tone = keyof typeof TONES;
 const STATUS_TONES: Record<string, Tone> = {
   trained: 'ok', done: 'ok', succeeded: 'ok', checked: 'ok',
   invalid: 'error', failed: 'error', timeout: 'error', out_of_memory: 'error', crashed: 'error',
-  duplicate: 'quiet', cancelled: 'quiet',
+  duplicate: 'quiet', cancelled: 'quiet', stopped: 'quiet',
   interrupted: 'warning',
   pending: 'info', queued: 'info', training: 'info', running: 'info', generating: 'info', checking: 'info', reflecting: 'info',
 };

@@ -86,7 +86,7 @@ export function samplesTableHtml(rows: SampleRow[], look: Look, opts: SamplesTab
       [r ? count(r.answers) : '—', 'num'],
       [fitnessHtml(fitness, look, note), 'fitness'],
       [Array.isArray(r?.components) ? r.components.map((c) => esc(c)).join(', ') : '', 'td'],
-      [(r?.failure ? failureHtml(r.failure, look) : '') + edit, 'reason'],
+      [(r?.failure ? failureHtml(r.failure, look) : '') + (r?.stopped ? muted(esc(r.stopped.reason)) : '') + edit, 'reason'],
     ] as const;
     const time = opts.time ? `<td${attrs(look, 'num')}>${timeText(r)}</td>` : '';
     const id = opts.anchors ? ` id="s-${row.iteration}-${row.sample}"` : '';
@@ -113,7 +113,7 @@ export function samplesTableText(rows: SampleRow[], opts: SamplesTableOptions = 
       r ? count(r.answers) : '—',
       fitness ? fitnessCell(fitness) + note : '—',
       (r?.components ?? []).join(', '),
-      [r?.failure ? failureText(r.failure) : '', r?.note ? `note: ${r.note}` : ''].filter(Boolean).join('; '),
+      [r?.failure ? failureText(r.failure) : '', r?.stopped?.reason ?? '', r?.note ? `note: ${r.note}` : ''].filter(Boolean).join('; '),
     ];
     if (opts.time) cells.push(timeText(r));
     return cells;

@@ -38,7 +38,7 @@ export function reportCharts(data: RunData): ReportChart[] {
   if (perIt.some((t) => t.prompt + t.completion > 0)) charts.push({ id: 'tokens', spec: tokensSpec(perIt) });
 
   for (const it of data.iterations) {
-    const curves = it.samples.filter((s) => s.evals.length > 0).map((s) => ({ label: `sample ${s.sample}`, evals: s.evals }));
+    const curves = it.samples.filter((s) => s.evals.length > 0).map((s) => ({ label: `sample ${s.sample}`, evals: s.evals, stopped: s.record?.status === 'stopped' }));
     if (curves.length) {
       charts.push({ id: `fitness-${it.iteration}`, spec: fitnessCurvesSpec(curves, { title: `Iteration ${it.iteration}: fitness over training steps` }) });
     }

@@ -18,6 +18,7 @@
  *       reflection.md           the automatic reward reflection on this iteration's best sample
  *       feedback.md             what the next iteration is told (the reflection or a person's text)
  *       feedback.json           FeedbackRecord: where feedback.md came from
+ *       halving.jsonl           RungEntry per line: each successive-halving decision (halving.ts)
  *       sample_<j>/
  *         policy.gif            a GIF of this sample's policy, when one was rendered
  *         response.md           the LLM's answer (response_fix<k>.md: answers to the k-th fix request)
@@ -37,6 +38,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChatMessage } from '../prompts';
+import type { RungEntry } from './halving';
 import type { EnvDescription, EvalPoint, TrainResult } from '../worker/protocol/index';
 import { appendJsonl, copyFile, readJson, readJsonl, readText, writeJson, writeText } from './files';
 import type {
@@ -89,6 +91,7 @@ export const runPaths = {
   reflection: (run: string, i: number) => path.join(iterationDir(run, i), 'reflection.md'),
   feedback: (run: string, i: number) => path.join(iterationDir(run, i), 'feedback.md'),
   feedbackRecord: (run: string, i: number) => path.join(iterationDir(run, i), 'feedback.json'),
+  halving: (run: string, i: number) => path.join(iterationDir(run, i), 'halving.jsonl'),
   sample: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'sample.json'),
   reward: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'reward.py'),
   checks: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'checks.jsonl'),
@@ -188,6 +191,7 @@ export class RunFolder {
   reflection = (i: number) => this.text(runPaths.reflection(this.dir, i));
   feedbackText = (i: number) => this.text(runPaths.feedback(this.dir, i));
   feedbackRecord = (i: number) => this.json<FeedbackRecord>(runPaths.feedbackRecord(this.dir, i));
+  rungEntries = (i: number) => this.jsonl<RungEntry>(runPaths.halving(this.dir, i));
   sample = (i: number, j: number) => this.json<SampleRecord>(runPaths.sample(this.dir, i, j));
   reward = (i: number, j: number) => this.text(runPaths.reward(this.dir, i, j));
   response = (i: number, j: number, attempt: number) => this.text(responseFile(this.dir, i, j, attempt));
@@ -218,6 +222,10 @@ export class RunFolder {
     writeText(runPaths.feedback(this.dir, i), text);
     writeJson(runPaths.feedbackRecord(this.dir, i), record);
   }
+  appendRungEntry = (i: number, e: RungEntry) => appendJsonl(runPaths.halving(this.dir, i), e);
+  /** Iteration i's halving decisions, rewritten whole (a sample trained again loses its old ones). */
+  saveRungEntries = (i: number, entries: readonly RungEntry[]) =>
+    writeText(runPaths.halving(this.dir, i), entries.map((e) => JSON.stringify(e) + '\n').join(''));
   saveSample = (s: SampleRecord) => writeJson(runPaths.sample(this.dir, s.iteration, s.sample), s);
   saveReward = (i: number, j: number, code: string) => writeText(runPaths.reward(this.dir, i, j), code);
   saveResponse = (i: number, j: number, attempt: number, text: string) => writeText(responseFile(this.dir, i, j, attempt), text);

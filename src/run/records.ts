@@ -3,6 +3,7 @@
  * them): what the loop writes, the report and notebooks read, and `--resume` continues from.
  */
 import type { CheckStage, EvalPoint, EvaluateSuccess, JobStatus } from '../worker/protocol/index';
+import type { RungEntry, StopRecord } from './halving';
 
 export const RUN_FORMAT = 1;
 
@@ -13,11 +14,13 @@ export type SampleOrigin = 'llm' | 'edit';
 
 /**
  * pending: waiting for its check (or a fix from the LLM); checked: passed, not yet training;
- * invalid: no usable reward after every fix attempt; duplicate: same normalised code as a sample that trains (its figures are that
- * one's); queued/training: waiting for or in its training job; trained: done; failed: the
- * training job failed (reason recorded); interrupted: stopped by the user, redone on resume.
+ * invalid: no usable reward after every fix attempt; duplicate: same normalised code as a
+ * sample that trains (its figures are that one's); queued/training: waiting for or in its
+ * training job; trained: done; stopped: ended early by successive halving (its curve and best
+ * checkpoint kept, `stopped` says why); failed: the training job failed (reason recorded);
+ * interrupted: stopped by the user, redone on resume.
  */
-export type SampleStatus = 'pending' | 'checked' | 'invalid' | 'duplicate' | 'queued' | 'training' | 'trained' | 'failed' | 'interrupted';
+export type SampleStatus = 'pending' | 'checked' | 'invalid' | 'duplicate' | 'queued' | 'training' | 'trained' | 'stopped' | 'failed' | 'interrupted';
 
 export interface SampleRef {
   iteration: number;
@@ -61,6 +64,8 @@ export interface SampleRecord extends SampleRef {
   /** Where training started from (pretraining_with_best_model), if not from scratch. */
   init_model: string | null;
   train: { timesteps: number; wall_s: number; steps_per_s: number; device: string } | null;
+  /** For status 'stopped': the rung, the steps and the reason (halving.ts). */
+  stopped?: StopRecord | null;
   /** Seconds spent on this sample: LLM answers, checks (with smoke runs), training. */
   time: { llm_s: number; check_s: number; train_s: number };
   tokens: { prompt: number; completion: number };
@@ -178,6 +183,7 @@ export type RunEvent =
   | { type: 'llm'; iteration: number; purpose: 'generate' | 'fix'; samples: number[]; phase: 'start' | 'done' | 'error'; message?: string }
   | { type: 'sample'; iteration: number; sample: number; status: SampleStatus; message?: string }
   | { type: 'eval'; iteration: number; sample: number; point: EvalPoint }
+  | { type: 'rung'; iteration: number; sample: number; entry: RungEntry }
   | { type: 'best'; iteration: number; sample: number; fitness: number }
   | { type: 'final'; fitness_mean: number; fitness_std: number; gif: string | null }
   | { type: 'benchmark'; gym_id: string; phase: 'start' | 'done'; fitness_mean?: number | null }

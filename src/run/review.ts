@@ -16,8 +16,9 @@ export function outcomesOf(run: Run, i: number): SampleOutcome[] {
   return run.samples(i).map((s) => ({
     sample: s.sample,
     code: s.code,
-    evals: s.status === 'trained' ? run.evals(i, s.sample) : null,
+    evals: s.status === 'trained' || s.status === 'stopped' ? run.evals(i, s.sample) : null,
     failure: s.failure ? { stage: s.failure.stage, reason: s.failure.reason } : null,
+    stopped: s.stopped ? { timesteps: s.stopped.timesteps, total_timesteps: s.stopped.total_timesteps, fitness: s.stopped.fitness } : null,
   }));
 }
 

@@ -44,7 +44,7 @@ import {
 import { editedSample, iterationSetAside, outcomesOf, personFeedback, reflectionFeedback, selectedBest } from './review';
 import { now, RunInterrupted, StageIO, tally } from './stage';
 import { Timeline } from './timeline';
-import { settledSamples, trainedSample } from './train';
+import { settledSamples, trainedSample, type TrainStageOptions } from './train';
 
 export { RunInterrupted } from './stage';
 
@@ -257,9 +257,12 @@ export class Run {
     return trainedSample(this, this.io, i, j, opts);
   }
 
-  /** Checks every pending sample of iteration i, then trains every checked one (train.ts: settledSamples). */
-  runSamples(i: number, timeline?: Timeline): Promise<SampleRecord[]> {
-    return settledSamples(this, this.io, i, timeline);
+  /**
+   * Checks every pending sample of iteration i, then trains every checked one, by
+   * eureka.selection unless `selection` says otherwise (train.ts: settledSamples).
+   */
+  runSamples(i: number, opts: TrainStageOptions = {}): Promise<SampleRecord[]> {
+    return settledSamples(this, this.io, i, opts);
   }
 
   /** Iteration i's best sample, promoted to the run's best when it beats it (review.ts: selectedBest). */
@@ -316,7 +319,7 @@ export class Run {
     stage('generating');
     await this.generate(i, timeline);
     stage('training');
-    await this.runSamples(i, timeline);
+    await this.runSamples(i, { timeline });
     stage('reflecting');
     record.best = this.select(i);
     this.reflect(i);

@@ -34,6 +34,8 @@ CheckStage = Literal["syntax", "structure", "signature", "forbidden", "names", "
 
 class CheckProblem(TypedDict):
     stage: CheckStage
+    code: str
+    params: dict[str, str | int]
     message: str
     line: int | None
     col: int | None

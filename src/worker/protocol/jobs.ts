@@ -26,6 +26,10 @@ export type CheckStage = 'syntax' | 'structure' | 'signature' | 'forbidden' | 'n
 
 export interface CheckProblem {
   stage: CheckStage;
+  /** The problem's line of src/prompts/problems.md, filled from `params` (prompts.ts checkFailureText). */
+  code: string;
+  params: Record<string, string | number>;
+  /** That line filled in by the worker, from the shipped problems.md. */
   message: string;
   line: number | null;
   col: number | null;

@@ -1,0 +1,76 @@
+// Successive halving against full training, on the same rewards (bench/halving/<env>/*.py):
+// for each env and seed, one iteration of the eight rewards trained with `full`, then with
+// `halving` (each a real run: the rewards added as a person's samples, checked, trained by the
+// worker), the env steps and wall time of each, and whether halving selects the same best
+// sample (or one whose best fitness is within 5% of it).
+//   node bench/run.mjs halving [envs...]      (BENCH_SEEDS=3, BENCH_HALVING='{"eta":3,"min_fraction":0.25}')
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+
+/** Budgets small enough for two cores; the configs' own algorithms and evaluation schedules. */
+const BUDGETS = { cartpole: 30_000, acrobot: 30_000, mountain_car_continuous: 10_000, lunar_lander: 100_000 };
+const ORDER = ['human', 'sparse', 'badly_scaled', 'hacked', 'shaped_a', 'shaped_b', 'shaped_c', 'shaped_d'];
+
+function configFor(root, name, seed, selection, halving, dir) {
+  const doc = YAML.parse(fs.readFileSync(path.join(root, 'configs', `${name}.yml`), 'utf8'));
+  doc.eureka = { ...doc.eureka, backend: 'local', iterations: 1, samples: ORDER.length, selection, halving };
+  doc.environment = { ...doc.environment, env_dir: path.join(root, 'envs', name), benchmark: null };
+  doc.experiment = { ...doc.experiment, parent: dir, name: selection, use_datetime: false };
+  doc.rl.training = { ...doc.rl.training, seed, total_timesteps: BUDGETS[name], max_parallel: ORDER.length };
+  doc.rl.evaluation = { ...doc.rl.evaluation, save_gif: false };
+  const file = path.join(dir, `${selection}.yml`);
+  fs.writeFileSync(file, YAML.stringify(doc));
+  return file;
+}
+
+async function oneRun(api, root, name, seed, selection, halving, worker) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `se-halving-${name}-`));
+  const run = api.Run.create(configFor(root, name, seed, selection, halving, dir), { cwd: dir, worker });
+  for (const reward of ORDER) run.addEdit(0, fs.readFileSync(path.join(root, 'bench', 'halving', name, `${reward}.py`), 'utf8'), { note: reward });
+  const start = performance.now();
+  await run.runSamples(0, { selection });
+  const wall = (performance.now() - start) / 1000;
+  const samples = run.samples(0);
+  const best = run.select(0);
+  const steps = samples.reduce((a, s) => a + (s.train?.timesteps ?? 0), 0);
+  const stopped = samples.filter((s) => s.status === 'stopped').map((s) => ORDER[s.sample]);
+  const failed = samples.filter((s) => !['trained', 'stopped'].includes(s.status)).map((s) => `${ORDER[s.sample]} ${s.status}`);
+  return { steps, wall, best, stopped, failed, dir: run.dir };
+}
+
+export async function halving(api, root, names = Object.keys(BUDGETS)) {
+  const seeds = Number(process.env.BENCH_SEEDS ?? 3);
+  const settings = process.env.BENCH_HALVING ? JSON.parse(process.env.BENCH_HALVING) : { eta: 3, min_fraction: 0.25 };
+  const log = (s) => process.stderr.write(s + '\n');
+  const worker = await api.PythonWorker.start({ maxJobs: ORDER.length });
+  console.log(`halving: eta ${settings.eta}, min_fraction ${settings.min_fraction}; ${ORDER.length} rewards, all training at once`);
+  console.log('| env | seed | steps full | steps halving | ratio | wall full s | wall halving s | best full (fitness) | best halving (fitness) | same | stopped |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  let stepsFull = 0;
+  let stepsHalving = 0;
+  let same = 0;
+  let cases = 0;
+  for (const name of names) {
+    for (let seed = 0; seed < seeds; seed++) {
+      const full = await oneRun(api, root, name, seed, 'full', settings, worker);
+      const half = await oneRun(api, root, name, seed, 'halving', settings, worker);
+      for (const [label, r] of [['full', full], ['halving', half]]) if (r.failed.length) log(`${name} seed ${seed} ${label}: not trained: ${r.failed.join(', ')}`);
+      log(`${name} seed ${seed}: runs in ${full.dir} and ${half.dir}`);
+      const fb = full.best;
+      const hb = half.best;
+      const ok = !!fb && !!hb && (fb.sample === hb.sample || Math.abs(hb.fitness - fb.fitness) <= 0.05 * Math.abs(fb.fitness));
+      stepsFull += full.steps;
+      stepsHalving += half.steps;
+      same += ok ? 1 : 0;
+      cases++;
+      const fmt = (b) => (b ? `${ORDER[b.sample]} (${b.fitness.toFixed(1)})` : '-');
+      console.log(
+        `| ${name} | ${seed} | ${full.steps} | ${half.steps} | ${(half.steps / full.steps).toFixed(2)} | ${full.wall.toFixed(0)} | ${half.wall.toFixed(0)} | ${fmt(fb)} | ${fmt(hb)} | ${ok ? 'yes' : 'no'} | ${half.stopped.join(', ')} |`,
+      );
+    }
+  }
+  await worker.shutdown();
+  console.log(`steps ratio ${(stepsHalving / stepsFull).toFixed(2)}, same best ${same}/${cases}`);
+}
