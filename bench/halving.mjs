@@ -3,7 +3,7 @@
 // `halving` (each a real run: the rewards added as a person's samples, checked, trained by the
 // worker), the env steps and wall time of each, and whether halving selects the same best
 // sample (or one whose best fitness is within 5% of it).
-//   node bench/run.mjs halving [envs...]      (BENCH_SEEDS=3, BENCH_HALVING='{"eta":3,"min_fraction":0.25}')
+//   node bench/run.mjs halving [envs...]      (BENCH_SEEDS=3 or a list 0,2; BENCH_HALVING='{"eta":3,"min_fraction":0.25}')
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +41,9 @@ async function oneRun(api, root, name, seed, selection, halving, worker) {
 }
 
 export async function halving(api, root, names = Object.keys(BUDGETS)) {
-  const seeds = Number(process.env.BENCH_SEEDS ?? 3);
+  // BENCH_SEEDS=3 (seeds 0, 1, 2) or a list: BENCH_SEEDS=1,2
+  const given = process.env.BENCH_SEEDS ?? '3';
+  const seeds = given.includes(',') ? given.split(',').map(Number) : Array.from({ length: Number(given) }, (_, k) => k);
   const settings = process.env.BENCH_HALVING ? JSON.parse(process.env.BENCH_HALVING) : { eta: 3, min_fraction: 0.25 };
   const log = (s) => process.stderr.write(s + '\n');
   const worker = await api.PythonWorker.start({ maxJobs: ORDER.length });
@@ -53,7 +55,7 @@ export async function halving(api, root, names = Object.keys(BUDGETS)) {
   let same = 0;
   let cases = 0;
   for (const name of names) {
-    for (let seed = 0; seed < seeds; seed++) {
+    for (const seed of seeds) {
       const full = await oneRun(api, root, name, seed, 'full', settings, worker);
       const half = await oneRun(api, root, name, seed, 'halving', settings, worker);
       for (const [label, r] of [['full', full], ['halving', half]]) if (r.failed.length) log(`${name} seed ${seed} ${label}: not trained: ${r.failed.join(', ')}`);
@@ -73,4 +75,48 @@ export async function halving(api, root, names = Object.keys(BUDGETS)) {
   }
   await worker.shutdown();
   console.log(`steps ratio ${(stepsHalving / stepsFull).toFixed(2)}, same best ${same}/${cases}`);
+}
+
+/**
+ * Halving replayed on the curves of `full` runs (their folders, as `halving` logs them): what
+ * other eta / min_fraction would have stopped and chosen, all samples arriving in step (no lag
+ * from uneven arrival, which the real runs have). For tuning the defaults on the same figures.
+ *   node bench/run.mjs halving-replay <file with the log of a halving run>
+ */
+export function replay(api, logFile, grid = [[3, 0.25], [3, 0.2], [3, 0.15], [4, 0.25], [4, 0.2], [2, 0.25], [2, 0.2]]) {
+  const { Rungs, rungSteps } = api;
+  const runs = [...fs.readFileSync(logFile, 'utf8').matchAll(/(\S+) seed (\d+): runs in (\S+) and/g)].map((m) => api.Run.open(m[3]));
+  console.log(`replayed on ${runs.length} full runs`);
+  console.log('| eta | min_fraction | steps ratio (no lag) | same best |');
+  console.log('|---|---|---|---|');
+  for (const [eta, minFraction] of grid) {
+    const settings = { eta, min_fraction: minFraction };
+    let full = 0;
+    let half = 0;
+    let same = 0;
+    for (const run of runs) {
+      const t = run.config.rl.training;
+      const samples = run.samples(0);
+      const curves = samples.map((s) => run.evals(0, s.sample));
+      const rungs = new Rungs(rungSteps(t.total_timesteps, t.eval.num_evals, settings), settings, samples.length);
+      samples.forEach((s) => rungs.start(s.sample));
+      const stoppedAt = new Map();
+      const events = curves.flatMap((c, j) => c.map((e, k) => ({ j, e, k }))).sort((a, b) => a.e.timesteps - b.e.timesteps || a.j - b.j);
+      for (const { j, e, k } of events) {
+        if (stoppedAt.has(j)) continue;
+        const top = api.peak(curves[j].slice(0, k + 1));
+        for (const d of rungs.judge(j, e.timesteps, { fitness: top.fitness_mean, timesteps: top.timesteps })) if (d.decision === 'stop' && !stoppedAt.has(d.sample)) stoppedAt.set(d.sample, e.timesteps);
+      }
+      const trained = samples.map((s) => s.train?.timesteps ?? 0);
+      full += trained.reduce((a, b) => a + b, 0);
+      half += trained.map((n, j) => (stoppedAt.has(j) ? stoppedAt.get(j) : n)).reduce((a, b) => a + b, 0);
+      const pick = (cut) => api.selectBest(samples.map((s, j) => ({ sample: j, evals: curves[j].filter((e) => !cut || !stoppedAt.has(j) || e.timesteps <= stoppedAt.get(j)) })));
+      const a = pick(false);
+      const b = pick(true);
+      const fa = api.peak(a.evals).fitness_mean;
+      const fb = api.peak(b.evals).fitness_mean;
+      same += a.sample === b.sample || Math.abs(fb - fa) <= 0.05 * Math.abs(fa) ? 1 : 0;
+    }
+    console.log(`| ${eta} | ${minFraction} | ${(half / full).toFixed(3)} | ${same}/${runs.length} |`);
+  }
 }

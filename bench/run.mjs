@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmarks of the worker, each ratio taken within one run on this machine.
-//   [BENCH_REPEATS=n] node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration|halving [names...]
+//   [BENCH_REPEATS=n] node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration|halving|halving-replay|ray [names...]
 // Results print as Markdown rows; bench/RESULTS.md records them with the command.
 import { execa } from 'execa';
 import fs from 'node:fs';
@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { halving } from './halving.mjs';
+import { halving, replay } from './halving.mjs';
+import { rayBench } from './ray.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -263,7 +264,7 @@ async function iteration(k = 4, timesteps = 20_000, repeats = 2) {
 }
 
 const [what, ...rest] = process.argv.slice(2);
-const jobs = { halving: () => halving(api, root, rest.length ? rest : undefined), iteration: () => iteration(), local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), layers: () => layers(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
+const jobs = { ray: () => rayBench(api, root, python, REPEATS ?? 3), halving: () => halving(api, root, rest.length ? rest : undefined), 'halving-replay': () => replay(api, rest[0]), iteration: () => iteration(), local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), layers: () => layers(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
 if (!jobs[what]) {
   log(`usage: node bench/run.mjs ${Object.keys(jobs).join('|')} [names...]`);
   process.exit(2);

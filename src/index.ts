@@ -74,6 +74,7 @@ export {
 export { checkFailureText, executionErrorMessage, fill, initialMessages, nextIterationMessages, noCodeText, promptEnv, singleMessage, template, type ChatMessage, type CheckProblemText, type PromptEnv } from './prompts';
 export { diagnose, evalSeries, reflect, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
 export { bestOf, isBetter, peak, selectBest, type Ranked } from './run/selection';
+export { Rungs, rungSteps, stopRecord, type HalvingSettings, type RungEntry, type StopRecord } from './run/halving';
 export { OllamaBackend, contextSize, type OllamaOptions } from './llm/ollama';
 export { OpenAiBackend, type OpenAiOptions } from './llm/openai';
 export { LlmError, type Completion, type GenerateOptions, type LlmBackend, type LlmErrorKind } from './llm/types';

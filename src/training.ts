@@ -4,10 +4,10 @@
  * call these; each takes an explicit worker or uses the session's.
  */
 import path from 'node:path';
-import type { LoadedConfig } from './config/index';
+import type { Config, LoadedConfig } from './config/index';
 import { DEFAULTS } from './defaults';
 import { envRefFromConfig } from './envs';
-import { getWorker, type EventHandler, type PythonWorker } from './worker/client';
+import { getWorker, type EventHandler, type ExecutorOptions, type PythonWorker } from './worker/client';
 import type { CheckParams, CheckResult, EnvRef, EvalPoint, EvaluateResult, ProgressEvent, RlSection, TrainResult } from './worker/protocol/index';
 
 export interface CheckOptions {
@@ -15,12 +15,20 @@ export interface CheckOptions {
   smokeSteps?: number | false;
   seed?: number;
   worker?: PythonWorker;
+  /** Where the session's worker runs the check, when no `worker` is given (default: locally). */
+  executor?: ExecutorOptions;
   signal?: AbortSignal;
+}
+
+/** Where a config's jobs run (its compute section) as the worker is started with it. */
+export function executorFromConfig(config: Config): ExecutorOptions {
+  const c = config.compute;
+  return c.executor === 'ray' ? { kind: 'ray', address: c.ray.address, numCpus: c.ray.num_cpus, numGpus: c.ray.num_gpus } : { kind: 'local' };
 }
 
 /** Parse, check and smoke-run a reward against an env. Never throws for bad reward code. */
 export async function checkReward(env: EnvRef, code: string, opts: CheckOptions = {}): Promise<CheckResult> {
-  const worker = opts.worker ?? (await getWorker());
+  const worker = opts.worker ?? (await getWorker({ executor: opts.executor }));
   return worker.checkReward({ env, code, smoke: smokeRequest(opts) }, { signal: opts.signal });
 }
 
@@ -51,7 +59,7 @@ export function rlSection(loaded: LoadedConfig): RlSection {
 
 /** Train one reward with the config's algorithm and settings. */
 export async function trainReward(loaded: LoadedConfig, code: string, opts: TrainOptions): Promise<TrainResult> {
-  const worker = opts.worker ?? (await getWorker());
+  const worker = opts.worker ?? (await getWorker({ executor: executorFromConfig(loaded.config) }));
   const training = loaded.config.rl.training;
   return worker.train(
     {
@@ -88,7 +96,7 @@ export interface EvaluateOptions {
 
 /** Run a saved policy on seeded episodes (the config's evaluation section by default). */
 export async function evaluatePolicy(loaded: LoadedConfig, code: string, opts: EvaluateOptions): Promise<EvaluateResult> {
-  const worker = opts.worker ?? (await getWorker());
+  const worker = opts.worker ?? (await getWorker({ executor: executorFromConfig(loaded.config) }));
   const { rl } = loaded.config;
   return worker.evaluate(
     {

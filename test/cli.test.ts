@@ -48,6 +48,15 @@ describe('stable-eureka check', () => {
     expect(verdict.components.length).toBeGreaterThan(0);
   });
 
+  it('runs on the Ray cluster --ray-address names, and says so clearly when there is none', async () => {
+    const r = await cli(['check', path.join(envsDir, 'cartpole'), path.join(rewardsDir, 'good.py'), '--ray-address', '127.0.0.1:1'], tempDir());
+    expect(r.exitCode).not.toBe(0);
+    expect(r.all).toMatch(/127\.0\.0\.1:1[\s\S]*ray start --head/);
+    const bad = await cli(['check', path.join(envsDir, 'cartpole'), path.join(rewardsDir, 'good.py'), '--executor', 'slurm']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/expected one of local, ray/);
+  });
+
   it('names a missing env folder with exit 2', async () => {
     const r = await cli(['check', path.join(envsDir, 'nope'), path.join(rewardsDir, 'good.py')]);
     expect(r.exitCode).toBe(2);
@@ -127,8 +136,11 @@ describe('stable-eureka train', () => {
       fixture,
     );
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.stdout).toMatch(/trained \d+ steps .*ppo on cpu/);
-    expect(r.stdout).toMatch(/warning: device 'cuda' asked for, but no CUDA GPU is available/);
+    // the config asks for cuda: it gets the GPU where there is one, and a warning and the CPU elsewhere
+    const { python } = JSON.parse(fs.readFileSync(path.join(repoRoot, '.stable-eureka', 'python.json'), 'utf8')) as { python: string };
+    const cuda = (await execa(python, ['-c', 'import torch; print(torch.cuda.is_available())'])).stdout.trim() === 'True';
+    expect(r.stdout).toMatch(cuda ? /trained \d+ steps .*ppo on cuda/ : /trained \d+ steps .*ppo on cpu/);
+    if (!cuda) expect(r.stdout).toMatch(/warning: device 'cuda' asked for, but no CUDA GPU is available/);
     expect(r.stdout).toMatch(/final fitness: -?[\d.]+/);
   });
 

@@ -181,6 +181,7 @@ describe('loadConfig: valid files', () => {
         },
         evaluation: { seed: 0, num_episodes: 10, save_gif: true },
       },
+      compute: { executor: 'local', ray: { address: 'auto', num_cpus: 1, num_gpus: 0 } },
     } satisfies Config);
   });
 
@@ -283,6 +284,13 @@ describe('loadConfig: errors', () => {
     expect(e.message).toContain("c.yml: eureka.selection: 'fastest' is not one of full, halving. Set eureka.selection to one of them.");
     expect(e.message).toContain('eureka.halving.eta');
     expect(e.message).toMatch(/eureka\.halving\.min_fraction: .*a number between 0 and 1/);
+  });
+
+  it('reads where jobs run, and names a bad executor with what to set it to', () => {
+    const c = validateConfig(parseYamlForTest(MINIMAL + "compute: {executor: ray, ray: {address: '10.0.0.1:6379', num_gpus: 0.5}}\n"), 'c.yml');
+    expect(c.compute).toEqual({ executor: 'ray', ray: { address: '10.0.0.1:6379', num_cpus: 1, num_gpus: 0.5 } });
+    const e = configError(() => validateConfig(parseYamlForTest(MINIMAL + 'compute: {executor: slurm}\n'), 'c.yml'));
+    expect(e.message).toBe("c.yml: compute.executor: 'slurm' is not one of local, ray. Set compute.executor to one of them.");
   });
 
   it('names a missing required section (rl)', () => {

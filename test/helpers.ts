@@ -37,6 +37,8 @@ export interface ScriptedConfig {
   numEvals?: number;
   /** rl.training.max_parallel (default: the config's null, one job per core). */
   maxParallel?: number;
+  /** The compute section's own lines, indented two spaces (default: none, local jobs). */
+  compute?: string;
 }
 
 /** A CartPole config for loop tests: tiny PPO budget, runs under `<dir>/experiments`. Returns its path. */
@@ -73,7 +75,7 @@ rl:
     eval: {seed: 5, num_episodes: 2, num_evals: ${c.numEvals ?? 2}}
     max_parallel: ${c.maxParallel ?? 'null'}
   evaluation: {seed: 10, num_episodes: ${c.evalEpisodes ?? 3}, save_gif: ${c.gif ?? true}}
-`,
+${c.compute ? `compute:\n${c.compute}\n` : ''}`,
   );
   return file;
 }

@@ -20,6 +20,7 @@ import multiprocessing.connection
 import multiprocessing.forkserver
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -35,7 +36,7 @@ from .confine import clean_environment, confine_job, describe_isolation
 from .context import JobContext
 from .errors import JobFailure
 from .joboutput import READ_CHUNK, OutputCapture, grow_pipe, no_output, output_log, redirect_output
-from .protocol_types import EventName, JobsResult
+from .protocol_types import EventName, JobsResult, JobWhere
 
 EventSink = Callable[[EventName, Mapping[str, Any]], None]
 
@@ -53,8 +54,9 @@ class Limits:
 
 
 class Executor(Protocol):
-    """What the server needs from whatever runs jobs (a local pool now, a cluster later)."""
+    """What the server needs from whatever runs jobs: child processes here, or a Ray cluster (rayexec.py)."""
 
+    kind: str  # "local" | "ray": the hello's `executor`
     max_jobs: int
 
     def submit(self, job_id: str, task: str, params: dict[str, Any], limits: Limits, on_event: EventSink) -> Future[dict[str, Any]]: ...
@@ -78,6 +80,11 @@ class _Job:
     process: Any = None
 
 
+def local_where(wall_s: float, attempts: int = 1) -> JobWhere:
+    """Where a job of this machine ran (protocol JobWhere)."""
+    return {"executor": "local", "node_id": None, "host": socket.gethostname(), "ip": None, "wall_s": round(wall_s, 3), "attempts": attempts}
+
+
 def _failure(status: str, phase: str, reason: str, tb: str | None = None, exit_code: int | None = None) -> dict[str, Any]:
     return {
         "status": status,
@@ -87,6 +94,7 @@ def _failure(status: str, phase: str, reason: str, tb: str | None = None, exit_c
 
 class LocalProcessExecutor:
     PRELOAD = ["stable_eureka_worker.preload"]
+    kind = "local"
 
     def __init__(self, max_jobs: int | None = None, poll_s: float = 0.05) -> None:
         self.max_jobs = max_jobs or os.cpu_count() or 1
@@ -140,11 +148,15 @@ class LocalProcessExecutor:
                 with self._lock:
                     self._queued.remove(job)
                     self._running[job.job_id] = job
+                started = time.monotonic()
                 try:
                     result = _failure("cancelled", "queued", "cancelled before it started") if job.cancelled else self._supervise(job)
                 finally:
                     with self._lock:
                         self._running.pop(job.job_id, None)
+                attempts = 0 if (result.get("failure") or {}).get("phase") == "queued" else 1
+                # a Ray node runs its job through this executor; the driver puts its own in place
+                result.setdefault("where", local_where(time.monotonic() - started, attempts))
             result.setdefault("output", no_output())
             job.future.set_result(result)
         except BaseException as e:  # the supervisor itself must never take the worker down

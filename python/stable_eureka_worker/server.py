@@ -16,6 +16,7 @@ import sys
 import threading
 import traceback
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -104,23 +105,23 @@ class Server:
         import stable_baselines3
         import torch
 
-        self.send(
-            {
-                "type": "hello",
-                "protocol": PROTOCOL_VERSION,
-                "pid": os.getpid(),
-                "python": platform.python_version(),
-                "versions": {
-                    "torch": torch.__version__,
-                    "stable_baselines3": stable_baselines3.__version__,
-                    "gymnasium": gymnasium.__version__,
-                    "numpy": numpy.__version__,
-                },
-                "cuda": cuda_available(),
-                "cpus": os.cpu_count() or 1,
-                "max_jobs": self.executor.max_jobs,
-            }
-        )
+        hello: dict[str, Any] = {
+            "type": "hello",
+            "protocol": PROTOCOL_VERSION,
+            "pid": os.getpid(),
+            "python": platform.python_version(),
+            "versions": {
+                "torch": torch.__version__,
+                "stable_baselines3": stable_baselines3.__version__,
+                "gymnasium": gymnasium.__version__,
+                "numpy": numpy.__version__,
+            },
+            "cuda": cuda_available(),
+            "cpus": os.cpu_count() or 1,
+            "max_jobs": self.executor.max_jobs,
+            "executor": self.executor.kind,
+        }
+        self.send(hello)  # type: ignore[arg-type]
 
     def serve(self, stdin: Any) -> None:
         for raw in stdin:
@@ -250,6 +251,8 @@ class Server:
 
         def finish(result: dict[str, Any]) -> dict[str, Any]:
             base["output"] = result.get("output")  # what the smoke run printed (jobs.OutputCapture)
+            if "where" in result:  # where the smoke run ran
+                base["where"] = result["where"]
             if result.get("status") == "succeeded":
                 base.update(passed=True, stage="ok", components=result["components"], smoke=result["smoke"])
                 base["warnings"] += result.get("warnings", [])
@@ -326,7 +329,28 @@ def _gym_env_params(env: protocol.GymEnvRef) -> protocol.GymEnvRef:
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
-def main() -> None:
+@dataclass(frozen=True)
+class ExecutorChoice:
+    """What runs the jobs (the command line's --executor and --ray-* flags, __main__.py)."""
+
+    kind: str = "local"  # "local" | "ray"
+    ray_address: str = "auto"
+    ray_num_cpus: float = 1
+    ray_num_gpus: float = 0
+
+
+def make_executor(choice: ExecutorChoice, max_jobs: int | None) -> Executor:
+    if choice.kind == "ray":
+        # Imported only here: a local worker never loads Ray.
+        try:
+            from .rayexec import RayExecutor
+        except ImportError as e:
+            raise RuntimeError(f"--executor ray needs Ray in the worker's Python environment ({e}): pip install -r python/requirements.txt") from None
+        return RayExecutor(choice.ray_address, choice.ray_num_cpus, choice.ray_num_gpus, max_jobs)
+    return LocalProcessExecutor(max_jobs)
+
+
+def main(choice: ExecutorChoice | None = None) -> None:
     # Ctrl-C in a terminal (or a kernel interrupt sent as a signal) reaches the whole process
     # group; the client decides what to cancel and says so through the protocol.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -342,10 +366,16 @@ def main() -> None:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     max_jobs = int(os.environ.get("STABLE_EUREKA_MAX_JOBS", "0")) or None
-    executor = LocalProcessExecutor(max_jobs)
+    choice = choice or ExecutorChoice()
+    try:
+        executor = make_executor(choice, max_jobs)
+    except Exception as e:  # a cluster that cannot run jobs: say why and exit, no hello
+        print(f"stable-eureka worker: {e}", file=sys.stderr, flush=True)
+        os._exit(2)
     server = Server(executor, out)
     server.hello()
-    threading.Thread(target=executor.warm_up, daemon=True, name="forkserver-warm-up").start()
+    if isinstance(executor, LocalProcessExecutor):
+        threading.Thread(target=executor.warm_up, daemon=True, name="forkserver-warm-up").start()
     server.serve(sys.stdin)
     out.flush()
     os._exit(0)  # daemon threads and the forkserver must not hold the exit

@@ -169,6 +169,7 @@ def test_hello_first(start_worker: Callable[[], Worker]) -> None:
         "cuda": hello["cuda"],
         "cpus": os.cpu_count(),
         "max_jobs": 2,
+        "executor": "local",
     }
     assert PROTOCOL_VERSION == 1
     assert isinstance(hello["cuda"], bool)

@@ -12,7 +12,7 @@ import { shutdownWorker, WorkerDiedError, WorkerRequestError } from '../worker/c
 import { err } from './format';
 import { cmdCheck, cmdDescribe, cmdEvaluate, cmdTrain } from './jobs';
 import { cmdDemo, cmdFeedback, cmdReport, cmdRun } from './run';
-import { backendName, nonNegativeInt, positiveInt, UsageError } from './usage';
+import { backendName, executorName, nonNegativeInt, positiveInt, UsageError } from './usage';
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('stable-eureka')
@@ -20,8 +20,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError()
     .exitOverride();
   const run = (fn: () => Promise<number>) => async () => setExit(await fn());
-  program
-    .command('check')
+  // where jobs run: the same two flags on every command that runs reward code
+  const compute = (c: Command) =>
+    c
+      .option('--executor <name>', 'where jobs run: local (this machine) or ray (a Ray cluster); default compute.executor', executorName)
+      .option('--ray-address <addr>', "the Ray cluster: 'auto' or host:port (implies --executor ray); default compute.ray.address");
+  compute(program.command('check'))
     .description('check a reward file against an env folder or a config (exit 0 only if it passes)')
     .argument('<target>', 'env folder (stable-eureka layout) or config .yml')
     .argument('<reward-file>', 'Python file defining compute_reward, or a whole LLM response')
@@ -29,8 +33,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--steps <n>', 'random steps of the smoke run', positiveInt)
     .option('--json', 'print the verdict as JSON')
     .action((target: string, reward: string, o) => run(() => cmdCheck(target, reward, o))());
-  program
-    .command('train')
+  compute(program.command('train'))
     .description('train one reward with the config\'s algorithm and settings')
     .argument('<config>', 'config .yml (stable-eureka format)')
     .requiredOption('--reward <file>', 'Python file defining compute_reward')
@@ -55,8 +58,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--class <name>', 'env class')
     .option('--json', 'print as JSON')
     .action((target: string, o) => run(() => cmdDescribe(target, o))());
-  program
-    .command('run')
+  compute(program.command('run'))
     .description('run the Eureka loop: LLM rewards, checked, trained, reflected on, for N iterations')
     .argument('[config]', 'config .yml (stable-eureka format)')
     .option('--resume <run-dir>', 'continue a run folder where it stopped (no config then)')

@@ -4,16 +4,28 @@
  */
 import { SingleBar } from 'cli-progress';
 import path from 'node:path';
-import { loadConfig, type LoadedConfig } from '../config/index';
+import { applyOverrides, loadConfig, type ExecutorName, type LoadedConfig } from '../config/index';
 import { describeEnv, resolveEnvTarget } from '../envs';
 import { extractReward } from '../extract';
 import { checkReward, evaluatePolicy, trainReward } from '../training';
+import type { ExecutorOptions } from '../worker/client';
 import type { EvalPoint, TrainResult } from '../worker/protocol/index';
 import { err, formatCheck, formatTrain, num } from './format';
 import { fileText } from './usage';
 
 /** A reward file may be plain Python or a whole LLM response: the reward is extracted first. */
-export async function cmdCheck(target: string, rewardFile: string, opts: { class?: string; json?: boolean; steps?: number }): Promise<number> {
+/** The executor the --executor / --ray-address flags ask for; none given: the config's, or local. */
+function executorFlags(opts: ComputeFlags): ExecutorOptions | undefined {
+  if (opts.rayAddress !== undefined || opts.executor === 'ray') return { kind: 'ray', address: opts.rayAddress ?? 'auto' };
+  return opts.executor === 'local' ? { kind: 'local' } : undefined;
+}
+
+interface ComputeFlags {
+  executor?: ExecutorName;
+  rayAddress?: string;
+}
+
+export async function cmdCheck(target: string, rewardFile: string, opts: ComputeFlags & { class?: string; json?: boolean; steps?: number }): Promise<number> {
   const extraction = extractReward(fileText(rewardFile, 'reward file'));
   const { env } = resolveEnvTarget(target, { className: opts.class });
   if (!extraction.ok) {
@@ -21,7 +33,7 @@ export async function cmdCheck(target: string, rewardFile: string, opts: { class
     else console.log(`FAIL ${rewardFile} (extract): ${extraction.reason}`);
     return 1;
   }
-  const result = await checkReward(env, extraction.code, { smokeSteps: opts.steps });
+  const result = await checkReward(env, extraction.code, { smokeSteps: opts.steps, executor: executorFlags(opts) });
   if (opts.json) console.log(JSON.stringify({ ...result, extraction }));
   else {
     for (const note of extraction.notes) console.log(`note: ${note}`);
@@ -63,8 +75,9 @@ function progressReporter(total: number) {
   };
 }
 
-export async function cmdTrain(configFile: string, opts: { reward: string; timesteps?: number; out?: string; json?: boolean }): Promise<number> {
-  const loaded = loadConfig(configFile);
+export async function cmdTrain(configFile: string, opts: ComputeFlags & { reward: string; timesteps?: number; out?: string; json?: boolean }): Promise<number> {
+  const given = loadConfig(configFile);
+  const loaded = { ...given, config: applyOverrides(given.config, { executor: opts.executor, rayAddress: opts.rayAddress }, 'command-line options') };
   const code = fileText(opts.reward, 'reward file');
   const total = opts.timesteps ?? loaded.config.rl.training.total_timesteps;
   const outDir = path.resolve(opts.out ?? defaultOutDir(loaded));

@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BACKENDS, type Backend } from '../config/index';
+import { BACKENDS, EXECUTORS, type Backend, type ExecutorName } from '../config/index';
 import { Run } from '../run/run';
 
 /** A mistake in what the user typed (a path, a flag): said in one line, exit code 2, no stack. */
@@ -29,6 +29,11 @@ export function nonNegativeInt(value: string): number {
 export function backendName(value: string): Backend {
   if (!(BACKENDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}`);
   return value as Backend;
+}
+
+export function executorName(value: string): ExecutorName {
+  if (!(EXECUTORS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${EXECUTORS.join(', ')}`);
+  return value as ExecutorName;
 }
 
 /** The text of a file named on the command line; `what` names it in the error ('reward file'). */

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, type ScalarTag, type Tags } from 'yaml';
 import { ConfigError, fallbackPhrase, kind, toIssues } from './errors';
-import { ConfigSchema, type Backend, type Config } from './schema';
+import { ConfigSchema, type Backend, type Config, type ExecutorName } from './schema';
 
 export interface LoadOptions {
   /** Folder that `envs/<name>` is looked up in first, as stable-eureka does. Default: process.cwd(). */
@@ -139,6 +139,9 @@ export interface Overrides {
   timesteps?: number;
   backend?: Backend;
   model?: string;
+  /** compute.executor, and compute.ray.address (which implies executor 'ray'). */
+  executor?: ExecutorName;
+  rayAddress?: string;
 }
 
 /**
@@ -152,5 +155,10 @@ export function applyOverrides(config: Config, o: Overrides, source = 'overrides
   if (o.timesteps !== undefined) next.rl.training.total_timesteps = o.timesteps;
   if (o.backend !== undefined) next.eureka.backend = o.backend;
   if (o.model !== undefined) next.eureka.model = o.model;
+  if (o.executor !== undefined) next.compute.executor = o.executor;
+  if (o.rayAddress !== undefined) {
+    next.compute.executor = o.executor ?? 'ray';
+    next.compute.ray.address = o.rayAddress;
+  }
   return validateConfig(next, source);
 }

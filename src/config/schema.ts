@@ -25,6 +25,7 @@ export const BACKENDS = ['ollama', 'openai', 'local'] as const;
 export const ALGOS = ['ppo', 'sac', 'dqn', 'td3', 'ddpg'] as const;
 export const DEVICES = ['cpu', 'cuda', 'auto'] as const;
 export const SELECTIONS = ['full', 'halving'] as const;
+export const EXECUTORS = ['local', 'ray'] as const;
 
 /** Ours: keys stable-eureka does not have. All optional. */
 const eurekaOurs = {
@@ -179,11 +180,30 @@ export const RlSchema = section({
   evaluation: optionalSection(EvaluationSchema),
 });
 
+/** Ours: where jobs run. */
+export const ComputeSchema = section({
+  /** 'local': child processes of the worker on this machine; 'ray': tasks on a Ray cluster. Default: 'local'. */
+  executor: z.enum(EXECUTORS, expect("'local' or 'ray'")).default('local'),
+  /** The Ray cluster (with executor 'ray'). */
+  ray: optionalSection(
+    section({
+      /** 'auto' (the cluster this machine belongs to) or 'host:port' of its head. Default: 'auto'. */
+      address: text().default('auto'),
+      /** CPUs each job asks of the cluster. Default: 1. */
+      num_cpus: posNum().default(1),
+      /** GPUs each job asks of the cluster, fractional allowed. Default: 0. */
+      num_gpus: nonNegNum().default(0),
+    }),
+  ),
+});
+
 export const ConfigSchema = section({
   eureka: EurekaSchema,
   environment: EnvironmentSchema,
   experiment: ExperimentSchema,
   rl: RlSchema,
+  /** Ours: where jobs run. Default: this machine. */
+  compute: optionalSection(ComputeSchema),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -198,3 +218,5 @@ export type EvaluationConfig = RlConfig['evaluation'];
 export type Backend = (typeof BACKENDS)[number];
 export type Algo = (typeof ALGOS)[number];
 export type Selection = (typeof SELECTIONS)[number];
+export type ComputeConfig = Config['compute'];
+export type ExecutorName = (typeof EXECUTORS)[number];

@@ -169,7 +169,7 @@ function sampleBundle(
     s.origin === 'edit' ? `edited by a person${s.edit_of ? ` from ${ref(s.edit_of.iteration, s.edit_of.sample)}` : ''}` : `LLM, ${s.answers} answer${s.answers === 1 ? '' : 's'}`,
     `best ${fitnessText(s.best)}`,
     s.final ? `last ${fitnessText(s.final)}` : '',
-    s.train ? `trained ${num(s.train.timesteps)} steps in ${duration(s.train.wall_s)} (${num(s.train.steps_per_s)} steps/s, ${s.train.device})` : '',
+    s.train ? `trained ${num(s.train.timesteps)} steps in ${duration(s.train.wall_s)} (${num(s.train.steps_per_s)} steps/s, ${s.train.device}${s.train.where?.executor === 'ray' ? `, on Ray node ${s.train.where.host ?? s.train.where.node_id}` : ''})` : '',
     s.init_model ? 'warm-started from the best model' : '',
     s.duplicate_of ? `same reward as ${ref(s.duplicate_of.iteration, s.duplicate_of.sample)}` : '',
   ].filter(Boolean);

@@ -2,7 +2,7 @@
  * The records a run folder holds (layout.ts says which file holds which, and reads and writes
  * them): what the loop writes, the report and notebooks read, and `--resume` continues from.
  */
-import type { CheckStage, EvalPoint, EvaluateSuccess, JobStatus } from '../worker/protocol/index';
+import type { CheckStage, EvalPoint, EvaluateSuccess, JobStatus, JobWhere } from '../worker/protocol/index';
 import type { RungEntry, StopRecord } from './halving';
 
 export const RUN_FORMAT = 1;
@@ -63,7 +63,14 @@ export interface SampleRecord extends SampleRef {
   best_model: string | null;
   /** Where training started from (pretraining_with_best_model), if not from scratch. */
   init_model: string | null;
-  train: { timesteps: number; wall_s: number; steps_per_s: number; device: string } | null;
+  train: {
+    timesteps: number;
+    wall_s: number;
+    steps_per_s: number;
+    device: string;
+    /** Where it trained (local, or a Ray node) and for how long; absent in runs before it was kept. */
+    where?: JobWhere | null;
+  } | null;
   /** For status 'stopped': the rung, the steps and the reason (halving.ts). */
   stopped?: StopRecord | null;
   /** Seconds spent on this sample: LLM answers, checks (with smoke runs), training. */

@@ -160,10 +160,11 @@ export class Run {
     const configFile = runPaths.configJson(abs);
     let config = validateConfig(folder.config(), configFile);
     if (opts.overrides) {
-      const { iterations, ...rest } = opts.overrides;
+      // where jobs run may change (a cluster to finish a run begun locally), what they do may not
+      const { iterations, executor, rayAddress, ...rest } = opts.overrides;
       const changed = Object.entries(rest).filter(([, v]) => v !== undefined).map(([k]) => k);
-      if (changed.length) throw new Error(`a resumed run keeps its settings; only --iterations can change (got ${changed.join(', ')})`);
-      config = applyOverrides(config, { iterations }, 'command-line options');
+      if (changed.length) throw new Error(`a resumed run keeps its settings; only --iterations, --executor and --ray-address can change (got ${changed.join(', ')})`);
+      config = applyOverrides(config, { iterations, executor, rayAddress }, 'command-line options');
       folder.saveConfig(config);
       record.iterations = config.eureka.iterations;
     }

@@ -3,6 +3,7 @@
  * (events, records, cancellation, the worker, the slots), which the Run keeps private and
  * hands to them, and small rules more than one stage follows.
  */
+import { executorFromConfig } from '../training';
 import { getWorker, type PythonWorker } from '../worker/client';
 import type { EvalPoint } from '../worker/protocol/index';
 import type { Fitness, IterationRecord, LiveEvent, RunEvent, SampleRecord } from './layout';
@@ -65,7 +66,7 @@ export class StageIO {
   }
 
   async worker(): Promise<PythonWorker> {
-    return this.opts.worker ?? getWorker();
+    return this.opts.worker ?? getWorker({ executor: executorFromConfig(this.run.config) });
   }
 
   /** Trainings at once: rl.training.max_parallel, else as many jobs as the worker runs. */

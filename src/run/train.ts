@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Selection } from '../config/index';
 import { DEFAULTS } from '../defaults';
 import { trainReward } from '../training';
-import type { EvalPoint, TrainResult } from '../worker/protocol/index';
+import type { EvalPoint, JobWhere, TrainResult } from '../worker/protocol/index';
 import { Rungs, rungSteps, stopRecord, type RungEntry } from './halving';
 import { runPaths, trainDir, type SampleRecord } from './layout';
 import type { Run } from './run';
@@ -125,7 +125,7 @@ export async function trainedSample(
     io.saveSample(s);
     throw new RunInterrupted(run.dir);
   }
-  if (result.status === 'cancelled' && stoppedAt) return stoppedSample(run, io, s, stoppedAt, { wallS: (Date.now() - started) / 1000, steps: stepsSeen });
+  if (result.status === 'cancelled' && stoppedAt) return stoppedSample(run, io, s, stoppedAt, { wallS: (Date.now() - started) / 1000, steps: stepsSeen, where: result.where });
   if (result.status !== 'succeeded') {
     s.status = 'failed';
     s.failure = { stage: 'train', status: result.status, reason: result.failure.reason, traceback: result.failure.traceback, line: result.failure.line };
@@ -137,7 +137,7 @@ export async function trainedSample(
   s.best = result.best ? fitnessOf(result.best) : null;
   s.final = result.final ? fitnessOf(result.final) : null;
   s.best_model = result.best_model;
-  s.train = { timesteps: result.timesteps, wall_s: result.wall_s, steps_per_s: result.steps_per_s, device: result.device };
+  s.train = { timesteps: result.timesteps, wall_s: result.wall_s, steps_per_s: result.steps_per_s, device: result.device, where: result.where ?? null };
   s.time.train_s = result.wall_s;
   return io.saveSample(s, s.best ? `best fitness ${s.best.fitness.toFixed(2)} at ${s.best.timesteps} steps` : undefined);
 }
@@ -148,7 +148,7 @@ function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
 }
 
 /** A sample stopped at a rung: its figures from the evaluations its job wrote before the stop. */
-function stoppedSample(run: Run, io: StageIO, s: SampleRecord, at: RungEntry, job: { wallS: number; steps: number }): SampleRecord {
+function stoppedSample(run: Run, io: StageIO, s: SampleRecord, at: RungEntry, job: { wallS: number; steps: number; where?: JobWhere }): SampleRecord {
   const { wallS } = job;
   const evals = run.evals(s.iteration, s.sample);
   const best = peak(evals);
@@ -164,7 +164,7 @@ function stoppedSample(run: Run, io: StageIO, s: SampleRecord, at: RungEntry, jo
     best: best ? fitnessOf(best) : null,
     final: last ? fitnessOf(last) : null,
     best_model: best && fs.existsSync(model) ? model : null,
-    train: { timesteps, wall_s: wallS, steps_per_s: wallS > 0 ? timesteps / wallS : 0, device: s.train?.device ?? 'unknown' },
+    train: { timesteps, wall_s: wallS, steps_per_s: wallS > 0 ? timesteps / wallS : 0, device: s.train?.device ?? 'unknown', where: job.where ?? null },
     time: { ...s.time, train_s: wallS },
   };
   return io.saveSample(out, stopped.reason);

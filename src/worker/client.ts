@@ -61,10 +61,21 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Where the worker runs its jobs: child processes on this machine, or tasks on a Ray cluster. */
+export type ExecutorOptions = { kind: 'local' } | { kind: 'ray'; address: string; numCpus?: number; numGpus?: number };
+
+/** The worker's command-line flags for an executor (python -m stable_eureka_worker --help). */
+export function executorArgs(e: ExecutorOptions | undefined): string[] {
+  if (!e || e.kind === 'local') return [];
+  return ['--executor', 'ray', '--ray-address', e.address, ...(e.numCpus !== undefined ? ['--ray-num-cpus', String(e.numCpus)] : []), ...(e.numGpus !== undefined ? ['--ray-num-gpus', String(e.numGpus)] : [])];
+}
+
 export interface WorkerOptions {
   python?: string;
-  /** Jobs at once (default: one per core). */
+  /** Jobs at once (default: one per core; on Ray, what the cluster's CPUs allow). */
   maxJobs?: number;
+  /** Where jobs run (default: local child processes). */
+  executor?: ExecutorOptions;
   /**
    * Every line the worker writes to stderr: logs, warnings, one notice per job that printed
    * (what jobs print is in each result's `output`, never here).
@@ -167,7 +178,7 @@ export class PythonWorker {
   /** Start a worker and wait for its greeting. */
   static async start(options: WorkerOptions = {}): Promise<PythonWorker> {
     const python = options.python ?? findPython();
-    const proc = execa(python, ['-u', '-m', 'stable_eureka_worker'], {
+    const proc = execa(python, ['-u', '-m', 'stable_eureka_worker', ...executorArgs(options.executor)], {
       env: workerEnvironment(process.env, options),
       extendEnv: false,
       stdin: 'pipe',
@@ -343,31 +354,33 @@ export class PythonWorker {
   }
 }
 
-let current: PythonWorker | null = null;
-let starting: Promise<PythonWorker> | null = null;
+/** The session's workers, one per executor (a run on Ray and a notebook's local checks may share a session). */
+const sessions = new Map<string, { current: PythonWorker | null; starting: Promise<PythonWorker> | null }>();
 
-/** The session's worker: started on first use, and again after it died. */
+/** The session's worker for these options' executor: started on first use, and again after it died. */
 export async function getWorker(options?: WorkerOptions): Promise<PythonWorker> {
-  if (current?.alive) return current;
-  if (!starting) {
-    starting = PythonWorker.start(options).then(
-      (w) => {
-        current = w;
-        starting = null;
-        return w;
-      },
-      (err: unknown) => {
-        starting = null;
-        throw err;
-      },
-    );
-  }
-  return starting;
+  const key = executorArgs(options?.executor).join(' ');
+  let s = sessions.get(key);
+  if (!s) sessions.set(key, (s = { current: null, starting: null }));
+  if (s.current?.alive) return s.current;
+  const session = s;
+  session.starting ??= PythonWorker.start(options).then(
+    (w) => {
+      session.current = w;
+      session.starting = null;
+      return w;
+    },
+    (err: unknown) => {
+      session.starting = null;
+      throw err;
+    },
+  );
+  return session.starting;
 }
 
-/** Stop the session's worker, if one runs. */
+/** Stop the session's workers, if any run. */
 export async function shutdownWorker(): Promise<void> {
-  const w = current;
-  current = null;
-  if (w) await w.shutdown();
+  const workers = [...sessions.values()].map((s) => s.current).filter((w): w is PythonWorker => w !== null);
+  sessions.clear();
+  await Promise.all(workers.map((w) => w.shutdown()));
 }

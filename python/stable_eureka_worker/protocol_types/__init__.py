@@ -46,6 +46,7 @@ from .jobs import (
     JobFailed as JobFailed,
     JobFailure as JobFailure,
     JobOutput as JobOutput,
+    JobWhere as JobWhere,
     JobStatus as JobStatus,
     RlArchitecture as RlArchitecture,
     RlEvaluation as RlEvaluation,

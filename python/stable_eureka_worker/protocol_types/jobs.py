@@ -78,6 +78,17 @@ class JobOutput(TypedDict):
     log: str | None
 
 
+class JobWhere(TypedDict):
+    """Where a job ran and for how long."""
+
+    executor: Literal["local", "ray"]
+    node_id: str | None
+    host: str | None
+    ip: str | None
+    wall_s: float
+    attempts: int
+
+
 class CheckResult(TypedDict):
     passed: bool
     stage: CheckStage
@@ -89,6 +100,7 @@ class CheckResult(TypedDict):
     smoke: SmokeSummary | None
     failure: NotRequired[SmokeFailure]
     output: NotRequired[JobOutput]
+    where: NotRequired[JobWhere]
 
 
 # --- jobs ---------------------------------------------------------------------------------
@@ -98,6 +110,7 @@ class JobFailed(TypedDict):
     status: FailedStatus
     failure: JobFailure
     output: JobOutput
+    where: NotRequired[JobWhere]
 
 
 # --- train --------------------------------------------------------------------------------
@@ -208,6 +221,7 @@ class TrainFields(TypedDict):
 class TrainSuccess(TrainFields):
     status: Literal["succeeded"]
     output: JobOutput
+    where: NotRequired[JobWhere]
 
 
 TrainResult = Union[TrainSuccess, JobFailed]
@@ -268,6 +282,7 @@ class EvaluateFields(TypedDict):
 class EvaluateSuccess(EvaluateFields):
     status: Literal["succeeded"]
     output: JobOutput
+    where: NotRequired[JobWhere]
 
 
 EvaluateResult = Union[EvaluateSuccess, JobFailed]

@@ -38,6 +38,7 @@ class Hello(TypedDict):
     cuda: bool
     cpus: int
     max_jobs: int
+    executor: Literal["local", "ray"]
 
 
 class ErrorBody(TypedDict):

@@ -72,6 +72,8 @@ export interface CheckResult {
   failure?: SmokeFailure;
   /** What the smoke run printed; absent when there was no smoke run. */
   output?: JobOutput;
+  /** Where the smoke run ran; absent when there was none. */
+  where?: JobWhere;
 }
 
 // --- jobs ---------------------------------------------------------------------------------
@@ -107,10 +109,24 @@ export interface JobFailure {
   exit_code: number | null;
 }
 
+/** Where a job ran and for how long. */
+export interface JobWhere {
+  executor: 'local' | 'ray';
+  /** Ray's node id of the last attempt; null locally or when it never started. */
+  node_id: string | null;
+  host: string | null;
+  ip: string | null;
+  /** From leaving the queue to the result, every attempt. */
+  wall_s: number;
+  /** 1; 2 after a lost node; 0 when cancelled while queued. */
+  attempts: number;
+}
+
 export interface JobFailed {
   status: FailedStatus;
   failure: JobFailure;
   output: JobOutput;
+  where?: JobWhere;
 }
 
 // --- train --------------------------------------------------------------------------------
@@ -235,6 +251,7 @@ export interface TrainSuccess {
   env_copy_file: string | null;
   warnings: string[];
   output: JobOutput;
+  where?: JobWhere;
 }
 
 export type TrainResult = TrainSuccess | JobFailed;
@@ -293,6 +310,7 @@ export interface EvaluateSuccess {
   gif: string | null;
   gif_frames: number;
   output: JobOutput;
+  where?: JobWhere;
 }
 
 export type EvaluateResult = EvaluateSuccess | JobFailed;

@@ -20,6 +20,8 @@ export interface Hello {
   cuda: boolean;
   cpus: number;
   max_jobs: number;
+  /** What runs the jobs: child processes of the worker, or a Ray cluster (--executor). */
+  executor: 'local' | 'ray';
 }
 
 export interface WorkerRequest {
