@@ -83,7 +83,7 @@ export async function halving(api, root, names = Object.keys(BUDGETS)) {
  * from uneven arrival, which the real runs have). For tuning the defaults on the same figures.
  *   node bench/run.mjs halving-replay <file with the log of a halving run>
  */
-export function replay(api, logFile, grid = [[3, 0.25], [3, 0.2], [3, 0.15], [4, 0.25], [4, 0.2], [2, 0.25], [2, 0.2]]) {
+export function replay(api, logFile, grid = [[3, 0.25], [3, 0.2], [3, 0.3], [3, 0.35], [3, 0.4], [4, 0.25], [4, 0.3], [4, 0.4], [2, 0.25], [2, 0.3], [2, 0.4], [2, 0.5]]) {
   const { Rungs, rungSteps } = api;
   const runs = [...fs.readFileSync(logFile, 'utf8').matchAll(/(\S+) seed (\d+): runs in (\S+) and/g)].map((m) => api.Run.open(m[3]));
   console.log(`replayed on ${runs.length} full runs`);
