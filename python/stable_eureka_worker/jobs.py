@@ -69,7 +69,7 @@ class Executor(Protocol):
 
 
 @dataclass
-class _Job:
+class QueuedJob:
     job_id: str
     task: str
     params: dict[str, Any]
@@ -77,7 +77,52 @@ class _Job:
     on_event: EventSink
     future: Future[dict[str, Any]] = field(default_factory=Future)
     cancelled: bool = False
+
+
+@dataclass
+class _Job(QueuedJob):
     process: Any = None
+
+
+class JobQueue:
+    """What every executor shares: at most `max_jobs` jobs at once and the rest queued in
+    order, a thread a job (the executor's `_run`, which takes a slot), cancel by id."""
+
+    job_class: type[QueuedJob] = QueuedJob
+    thread_name = "job"
+
+    def __init__(self, max_jobs: int) -> None:
+        self.max_jobs = max_jobs
+        self._lock = threading.Lock()
+        self._slots = threading.Semaphore(max_jobs)
+        self._queued: list[Any] = []
+        self._running: dict[str, Any] = {}
+
+    def submit(self, job_id: str, task: str, params: dict[str, Any], limits: Limits, on_event: EventSink) -> Future[dict[str, Any]]:
+        job = self.job_class(job_id, task, params, limits, on_event)
+        with self._lock:
+            self._queued.append(job)
+            position = len(self._queued) + len(self._running) - self.max_jobs
+        if position > 0:
+            on_event("queued", {"position": position})
+        threading.Thread(target=self._run, args=(job,), daemon=True, name=f"{self.thread_name}-{job_id}").start()
+        return job.future
+
+    def cancel(self, job_id: str) -> bool:
+        """Marks the job cancelled; its thread ends it (or drops it from the queue)."""
+        with self._lock:
+            job = self._running.get(job_id) or next((j for j in self._queued if j.job_id == job_id), None)
+            if job is None:
+                return False
+            job.cancelled = True
+        return True
+
+    def status(self) -> JobsResult:
+        with self._lock:
+            return {"running": list(self._running), "queued": [j.job_id for j in self._queued], "max_jobs": self.max_jobs}
+
+    def _run(self, job: Any) -> None:
+        raise NotImplementedError
 
 
 def local_where(wall_s: float, attempts: int = 1) -> JobWhere:
@@ -92,47 +137,22 @@ def _failure(status: str, phase: str, reason: str, tb: str | None = None, exit_c
     }
 
 
-class LocalProcessExecutor:
+class LocalProcessExecutor(JobQueue):
     PRELOAD = ["stable_eureka_worker.preload"]
     kind = "local"
+    job_class = _Job
 
     def __init__(self, max_jobs: int | None = None, poll_s: float = 0.05) -> None:
-        self.max_jobs = max_jobs or os.cpu_count() or 1
+        super().__init__(max_jobs or os.cpu_count() or 1)
         self._poll_s = poll_s
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(self.PRELOAD)
-        self._lock = threading.Lock()
-        self._slots = threading.Semaphore(self.max_jobs)
-        self._queued: list[_Job] = []
-        self._running: dict[str, _Job] = {}
         self._seq = itertools.count()
         self._isolation_logged = False
 
     def warm_up(self) -> None:
         """Start the forkserver (and its imports) now rather than on the first job."""
         multiprocessing.forkserver.ensure_running()
-
-    def submit(self, job_id: str, task: str, params: dict[str, Any], limits: Limits, on_event: EventSink) -> Future[dict[str, Any]]:
-        job = _Job(job_id, task, params, limits, on_event)
-        with self._lock:
-            self._queued.append(job)
-            position = len(self._queued) + len(self._running) - self.max_jobs
-        if position > 0:
-            on_event("queued", {"position": position})
-        threading.Thread(target=self._run, args=(job,), daemon=True, name=f"job-{job_id}").start()
-        return job.future
-
-    def cancel(self, job_id: str) -> bool:
-        with self._lock:
-            job = self._running.get(job_id) or next((j for j in self._queued if j.job_id == job_id), None)
-            if job is None:
-                return False
-            job.cancelled = True
-        return True
-
-    def status(self) -> JobsResult:
-        with self._lock:
-            return {"running": list(self._running), "queued": [j.job_id for j in self._queued], "max_jobs": self.max_jobs}
 
     def shutdown(self) -> None:
         with self._lock:

@@ -25,17 +25,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 import time
 import traceback
-from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
-from .jobs import EventSink, Limits, _failure
+from .jobs import JobQueue, Limits, QueuedJob, _failure
 from .joboutput import no_output
-from .protocol_types import JobsResult
 from .raybundle import STREAMED, Transfer, file_size, pack, plan, relocate, unpack
 from .rayconnect import FORWARDED_ENV, RayUnavailable, alive_nodes, capacity, connect, fits
 from .raypool import RunnerPool
@@ -56,14 +53,7 @@ class Where(TypedDict):
 
 
 @dataclass
-class _Job:
-    job_id: str
-    task: str
-    params: dict[str, Any]
-    limits: Limits
-    on_event: EventSink
-    future: Future[dict[str, Any]] = field(default_factory=Future)
-    cancelled: bool = False
+class _Job(QueuedJob):
     runner: Any = None
 
 
@@ -93,8 +83,10 @@ class _EvalLog:
             os.truncate(self.path, self._start)
 
 
-class RayExecutor:
+class RayExecutor(JobQueue):
     kind = "ray"
+    job_class = _Job
+    thread_name = "ray-job"
 
     def __init__(self, address: str, num_cpus: float = 1, num_gpus: float = 0, max_jobs: int | None = None) -> None:
         import ray
@@ -112,7 +104,7 @@ class RayExecutor:
                 f"(nodes: {have or 'none'}; all: {ray.cluster_resources()}): lower --ray-num-cpus/--ray-num-gpus, or add a node with "
                 f"`ray start --address {self._target} --num-cpus N --num-gpus G`"
             )
-        self.max_jobs = max_jobs or max(1, capacity(nodes, self.num_cpus, self.num_gpus))
+        super().__init__(max_jobs or max(1, capacity(nodes, self.num_cpus, self.num_gpus)))
         from .raynode import JobRunner
 
         runner_class = ray.remote(JobRunner).options(
@@ -125,10 +117,6 @@ class RayExecutor:
         )
         env = {k: os.environ[k] for k in FORWARDED_ENV if k in os.environ}
         self._pool = RunnerPool(lambda: runner_class.remote(env))
-        self._lock = threading.Lock()
-        self._slots = threading.Semaphore(self.max_jobs)
-        self._queued: list[_Job] = []
-        self._running: dict[str, _Job] = {}
         print(
             f"[stable-eureka worker] jobs run on the Ray cluster at {self._target}: {len(nodes)} nodes, "
             f"{ray.cluster_resources().get('CPU', 0):g} CPUs, {ray.cluster_resources().get('GPU', 0):g} GPUs; "
@@ -138,28 +126,6 @@ class RayExecutor:
         )
 
     # --- Executor ---------------------------------------------------------------------------
-
-    def submit(self, job_id: str, task: str, params: dict[str, Any], limits: Limits, on_event: EventSink) -> Future[dict[str, Any]]:
-        job = _Job(job_id, task, params, limits, on_event)
-        with self._lock:
-            self._queued.append(job)
-            position = len(self._queued) + len(self._running) - self.max_jobs
-        if position > 0:
-            on_event("queued", {"position": position})
-        threading.Thread(target=self._run, args=(job,), daemon=True, name=f"ray-job-{job_id}").start()
-        return job.future
-
-    def cancel(self, job_id: str) -> bool:
-        with self._lock:
-            job = self._running.get(job_id) or next((j for j in self._queued if j.job_id == job_id), None)
-            if job is None:
-                return False
-            job.cancelled = True  # the job's thread tells the node (or drops it from the queue)
-        return True
-
-    def status(self) -> JobsResult:
-        with self._lock:
-            return {"running": list(self._running), "queued": [j.job_id for j in self._queued], "max_jobs": self.max_jobs}
 
     def shutdown(self) -> None:
         """Kills every job's actor (and so its job processes) without waiting; the actors
