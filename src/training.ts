@@ -21,7 +21,7 @@ export interface CheckOptions {
 }
 
 /** Where a config's jobs run (its compute section) as the worker is started with it. */
-export function executorFromConfig(config: Config): ExecutorOptions {
+export function executorFromConfig(config: Pick<Config, 'compute'>): ExecutorOptions {
   const c = config.compute;
   return c.executor === 'ray' ? { kind: 'ray', address: c.ray.address, numCpus: c.ray.num_cpus, numGpus: c.ray.num_gpus } : { kind: 'local' };
 }

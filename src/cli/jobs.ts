@@ -4,10 +4,10 @@
  */
 import { SingleBar } from 'cli-progress';
 import path from 'node:path';
-import { applyOverrides, loadConfig, type ExecutorName, type LoadedConfig } from '../config/index';
+import { applyOverrides, ComputeSchema, computeWith, loadConfig, type ExecutorName, type LoadedConfig } from '../config/index';
 import { describeEnv, resolveEnvTarget } from '../envs';
 import { extractReward } from '../extract';
-import { checkReward, evaluatePolicy, trainReward } from '../training';
+import { checkReward, evaluatePolicy, executorFromConfig, trainReward } from '../training';
 import type { ExecutorOptions } from '../worker/client';
 import type { EvalPoint, TrainResult } from '../worker/protocol/index';
 import { err, formatCheck, formatTrain, num } from './format';
@@ -16,8 +16,8 @@ import { fileText } from './usage';
 /** A reward file may be plain Python or a whole LLM response: the reward is extracted first. */
 /** The executor the --executor / --ray-address flags ask for; none given: the config's, or local. */
 function executorFlags(opts: ComputeFlags): ExecutorOptions | undefined {
-  if (opts.rayAddress !== undefined || opts.executor === 'ray') return { kind: 'ray', address: opts.rayAddress ?? 'auto' };
-  return opts.executor === 'local' ? { kind: 'local' } : undefined;
+  if (opts.executor === undefined && opts.rayAddress === undefined) return undefined;
+  return executorFromConfig({ compute: computeWith(ComputeSchema.parse({}), opts) });
 }
 
 interface ComputeFlags {

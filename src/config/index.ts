@@ -42,6 +42,7 @@ export {
 export { ConfigError, type ConfigIssue } from './errors';
 export {
   applyOverrides,
+  computeWith,
   loadConfig,
   parseConfig,
   resolveEnvDir,

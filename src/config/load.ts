@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, type ScalarTag, type Tags } from 'yaml';
 import { ConfigError, fallbackPhrase, kind, toIssues } from './errors';
-import { ConfigSchema, type Backend, type Config, type ExecutorName } from './schema';
+import { ConfigSchema, type Backend, type ComputeConfig, type Config, type ExecutorName } from './schema';
 
 export interface LoadOptions {
   /** Folder that `envs/<name>` is looked up in first, as stable-eureka does. Default: process.cwd(). */
@@ -155,10 +155,17 @@ export function applyOverrides(config: Config, o: Overrides, source = 'overrides
   if (o.timesteps !== undefined) next.rl.training.total_timesteps = o.timesteps;
   if (o.backend !== undefined) next.eureka.backend = o.backend;
   if (o.model !== undefined) next.eureka.model = o.model;
-  if (o.executor !== undefined) next.compute.executor = o.executor;
-  if (o.rayAddress !== undefined) {
-    next.compute.executor = o.executor ?? 'ray';
-    next.compute.ray.address = o.rayAddress;
-  }
+  next.compute = computeWith(next.compute, o);
   return validateConfig(next, source);
+}
+
+/** The compute section with --executor / --ray-address applied (an address means Ray). */
+export function computeWith(compute: ComputeConfig, o: Pick<Overrides, 'executor' | 'rayAddress'>): ComputeConfig {
+  const next = structuredClone(compute);
+  if (o.executor !== undefined) next.executor = o.executor;
+  if (o.rayAddress !== undefined) {
+    next.executor = o.executor ?? 'ray';
+    next.ray.address = o.rayAddress;
+  }
+  return next;
 }

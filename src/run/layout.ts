@@ -97,6 +97,8 @@ export const runPaths = {
   checks: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'checks.jsonl'),
   sampleGif: (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'policy.gif'),
   evals: (run: string, i: number, j: number) => path.join(trainDir(run, i, j), 'evals.jsonl'),
+  /** The training job's best checkpoint (written at each better evaluation, so kept when halving stops the job). */
+  trainBestModel: (run: string, i: number, j: number) => path.join(trainDir(run, i, j), 'best_model.zip'),
   trainResult: (run: string, i: number, j: number) => path.join(trainDir(run, i, j), 'result.json'),
   bestRecord: (run: string) => path.join(bestDir(run), 'best.json'),
   bestReward: (run: string) => path.join(bestDir(run), 'reward.py'),

@@ -6,7 +6,6 @@
  * job's cancel path: its curve and best checkpoint stay, its status is 'stopped'.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Selection } from '../config/index';
 import { DEFAULTS } from '../defaults';
 import { trainReward } from '../training';
@@ -153,7 +152,7 @@ function stoppedSample(run: Run, io: StageIO, s: SampleRecord, at: RungEntry, jo
   const evals = run.evals(s.iteration, s.sample);
   const best = peak(evals);
   const last = evals.at(-1);
-  const model = path.join(trainDir(run.dir, s.iteration, s.sample), 'best_model.zip');
+  const model = runPaths.trainBestModel(run.dir, s.iteration, s.sample);
   const total = run.config.rl.training.total_timesteps;
   const timesteps = Math.max(job.steps, last?.timesteps ?? at.timesteps);
   const stopped = stopRecord(at, total, run.config.eureka.halving.eta);
@@ -183,12 +182,12 @@ export class HalvingPool {
 
   /**
    * The rungs of iteration i for the samples about to train (`training`), with the decisions
-   * already made for the others kept: a resumed iteration does not judge twice.
+   * already made for the others kept (`recorded`: halving.jsonl as read once by settledSamples):
+   * a resumed iteration does not judge twice.
    */
-  static of(run: Run, io: StageIO, i: number, training: number[]): HalvingPool {
+  static of(run: Run, io: StageIO, i: number, training: number[], recorded: RungEntry[]): HalvingPool {
     const t = run.config.rl.training;
     const steps = rungSteps(t.total_timesteps, t.eval.num_evals ?? DEFAULTS.training_eval.num_evals, run.config.eureka.halving);
-    const recorded = run.folder.rungEntries(i);
     const kept = recorded.filter((e) => !training.includes(e.sample));
     if (kept.length !== recorded.length) run.folder.saveRungEntries(i, kept);
     // N: what trains now and what trained before in this iteration, the failed included
@@ -235,7 +234,7 @@ export async function settledSamples(run: Run, io: StageIO, i: number, opts: Tra
     else io.saveSample({ ...s, status: 'checked' });
   }
   const training = run.samples(i).filter((s) => s.status === 'checked').map((s) => s.sample);
-  const halving = (opts.selection ?? run.config.eureka.selection) === 'halving' ? HalvingPool.of(run, io, i, training) : undefined;
+  const halving = (opts.selection ?? run.config.eureka.selection) === 'halving' ? HalvingPool.of(run, io, i, training, entries) : undefined;
   await settleAll(training.map((j) => trainedSample(run, io, i, j, { timeline, halving })));
   // a duplicate shows its twin's figures
   for (const s of run.samples(i).filter((x) => x.status === 'duplicate' && x.duplicate_of && !x.best)) {
