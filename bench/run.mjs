@@ -3,98 +3,12 @@
 //   [BENCH_REPEATS=n] node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration|halving|halving-replay|ray [names...]
 // Results print as Markdown rows; bench/RESULTS.md records them with the command.
 import { execa } from 'execa';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import { api, human, load, log, median, ours, plain, python, REPEATS, root, tmp } from './common.mjs';
 import { halving, replay } from './halving.mjs';
+import { overhead } from './overhead.mjs';
 import { rayBench } from './ray.mjs';
-
-const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const api = require(path.join(root, 'dist', 'index.js'));
-const { python } = JSON.parse(fs.readFileSync(path.join(root, '.stable-eureka', 'python.json'), 'utf8'));
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'se-bench-'));
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const log = (s) => process.stderr.write(s + '\n');
-// BENCH_REPEATS=9: more interleaved pairs, a median that moves less between runs
-const REPEATS = process.env.BENCH_REPEATS ? Number(process.env.BENCH_REPEATS) : undefined;
-
-function load(name) {
-  return api.loadConfig(path.join(root, 'configs', `${name}.yml`), { cwd: root });
-}
-
-function human(loaded) {
-  return fs.readFileSync(path.join(loaded.envDir, 'initial_reward_prompt.txt'), 'utf8');
-}
-
-/** Train through the worker with evaluation reduced to one episode at the end. */
-async function ours(worker, loaded, timesteps, extra = {}) {
-  const rl = structuredClone(loaded.config.rl);
-  rl.training.eval = { seed: 0, num_episodes: 1, num_evals: 1 };
-  const r = await worker.train({ env: api.envRefFromConfig(loaded), code: human(loaded), rl, out_dir: tmp(), total_timesteps: timesteps, ...extra });
-  if (r.status !== 'succeeded') throw new Error(`${r.status}: ${r.failure.reason}`);
-  return r;
-}
-
-/**
- * The plain SB3 baseline. `sameTask`: the env folder's env with the human reward as a plain
- * method (stable-eureka's way: the same work per step as ours, no worker, no containment);
- * otherwise the unmodified gymnasium env with its own reward.
- */
-async function plain(loaded, timesteps, sameTask = false) {
-  const dir = tmp();
-  const cfg = path.join(dir, 'rl.json');
-  fs.writeFileSync(cfg, JSON.stringify(loaded.config.rl));
-  const args = [path.join(root, 'bench', 'plain_sb3.py'), loaded.config.environment.benchmark, cfg, String(timesteps)];
-  if (sameTask) {
-    const env = api.envRefFromConfig(loaded);
-    const reward = path.join(dir, 'reward.py');
-    fs.writeFileSync(reward, human(loaded));
-    args.push(env.env_dir, env.class_name, String(env.max_episode_steps ?? 0), reward);
-  }
-  const { stdout } = await execa(python, args);
-  return JSON.parse(stdout.trim().split('\n').pop());
-}
-
-const spread = (xs) => `${Math.min(...xs).toFixed(3)}-${Math.max(...xs).toFixed(3)}`;
-
-async function overhead(names = ['cartpole', 'lunar_lander'], repeats = REPEATS ?? 5) {
-  const worker = await api.PythonWorker.start({ maxJobs: 1 });
-  const steps = { cartpole: 50_000, lunar_lander: 65_536 };
-  // Interleaved triples: plain SB3 on the same env and reward (our overhead), ours, plain SB3
-  // on the gymnasium env (what the task's own reward code adds besides). Medians, the spread
-  // of the ratios within the triples (drift in machine load hits a triple alike), and the
-  // extra time per env step in microseconds.
-  console.log('| env | steps | plain SB3, same env + reward: steps/s | ours steps/s | **ours / plain same** | triple ratios min-max | extra us per step | plain SB3, gymnasium env: steps/s | ours / plain gymnasium |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const name of names) {
-    const loaded = load(name);
-    const n = steps[name] ?? 50_000;
-    const same = [];
-    const gym = [];
-    const b = [];
-    for (let i = 0; i < repeats; i++) {
-      const s = await plain(loaded, n, true);
-      const o = await ours(worker, loaded, n);
-      const g = await plain(loaded, n);
-      // ours: training time alone (the job also reports its one evaluation episode apart)
-      same.push(s.steps_per_s);
-      b.push(o.train_steps_per_s);
-      gym.push(g.steps_per_s);
-      log(`${name} run ${i + 1}: plain same task ${s.steps_per_s.toFixed(0)}, ours ${o.train_steps_per_s.toFixed(0)}, plain gymnasium ${g.steps_per_s.toFixed(0)} steps/s`);
-    }
-    const sm = median(same);
-    const om = median(b);
-    const gm = median(gym);
-    const extra = 1e6 / om - 1e6 / sm;
-    console.log(
-      `| ${name} | ${n} | ${sm.toFixed(0)} | ${om.toFixed(0)} | **${(sm / om).toFixed(3)}** | ${spread(same.map((p, i) => p / b[i]))} | ${extra.toFixed(1)} | ${gm.toFixed(0)} | ${(gm / om).toFixed(3)} (${spread(gym.map((p, i) => p / b[i]))}) |`,
-    );
-  }
-  await worker.shutdown();
-}
 
 /**
  * What each containment layer costs: plain SB3 against ours with every layer on, with none,
