@@ -92,9 +92,9 @@ export async function halving(api, root, names = Object.keys(BUDGETS)) {
       const full = reusable(api, root, name, seed) ?? (await oneRun(api, root, name, seed, 'full', settings, worker));
       const half = await oneRun(api, root, name, seed, 'halving', settings, worker);
       for (const [label, r] of [['full', full], ['halving', half]]) if (r.failed.length) log(`${name} seed ${seed} ${label}: not trained: ${r.failed.join(', ')}`);
-      const same = sameCurves(full, half);
-      deterministic += same ? 1 : 0;
-      log(`${name} seed ${seed}: runs in ${full.dir} and ${half.dir}${full.reused ? ' (full reused)' : ''}; curves as in the full run: ${same ? 'yes' : 'NO'}`);
+      const alike = sameCurves(full, half);
+      deterministic += alike ? 1 : 0;
+      log(`${name} seed ${seed}: runs in ${full.dir} and ${half.dir}${full.reused ? ' (full reused)' : ''}; curves as in the full run: ${alike ? 'yes' : 'NO'}`);
       const fb = full.best;
       const hb = half.best;
       const ok = !!fb && !!hb && (fb.sample === hb.sample || Math.abs(hb.fitness - fb.fitness) <= 0.05 * Math.abs(fb.fitness));
