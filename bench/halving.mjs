@@ -3,7 +3,7 @@
 // `halving` (each a real run: the rewards added as a person's samples, checked, trained by the
 // worker), the env steps and wall time of each, and whether halving selects the same best
 // sample (or one whose best fitness is within 5% of it).
-//   node bench/run.mjs halving [envs...]      (BENCH_SEEDS=3 or a list 0,2; BENCH_HALVING='{"eta":3,"min_fraction":0.25}')
+//   node bench/run.mjs halving [envs...]      (BENCH_SEEDS=3 or a list 0,2; BENCH_HALVING='{"eta":3,"min_fraction":0.3}'; the defaults otherwise)
 // Training is deterministic (seeded, one torch thread): a sample that halving lets go on
 // learns exactly as in the full run, evaluation for evaluation, and the command checks that on
 // every sample (the curves of the halving run against the full run's, up to its stops). So
@@ -76,7 +76,7 @@ export async function halving(api, root, names = Object.keys(BUDGETS)) {
   // BENCH_SEEDS=3 (seeds 0, 1, 2) or a list: BENCH_SEEDS=1,2
   const given = process.env.BENCH_SEEDS ?? '3';
   const seeds = given.includes(',') ? given.split(',').map(Number) : Array.from({ length: Number(given) }, (_, k) => k);
-  const settings = process.env.BENCH_HALVING ? JSON.parse(process.env.BENCH_HALVING) : { eta: 3, min_fraction: 0.25 };
+  const settings = process.env.BENCH_HALVING ? JSON.parse(process.env.BENCH_HALVING) : { eta: 4, min_fraction: 0.25 }; // the config's defaults
   const log = (s) => process.stderr.write(s + '\n');
   const worker = await api.PythonWorker.start({ maxJobs: ORDER.length });
   console.log(`halving: eta ${settings.eta}, min_fraction ${settings.min_fraction}; ${ORDER.length} rewards, all training at once`);

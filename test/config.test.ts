@@ -80,8 +80,8 @@ describe('loadConfig: valid files', () => {
       max_retries: 3,
       check_retries: 2,
       concurrency: 4,
-      selection: 'full',
-      halving: { eta: 3, min_fraction: 0.25 },
+      selection: 'halving',
+      halving: { eta: 4, min_fraction: 0.25 },
     });
     expect(c.environment).toEqual({
       name: 'mountain_car_continuous',
@@ -150,8 +150,8 @@ describe('loadConfig: valid files', () => {
         max_retries: 3,
         check_retries: 2,
         concurrency: 4,
-        selection: 'full',
-        halving: { eta: 3, min_fraction: 0.25 },
+        selection: 'halving',
+        halving: { eta: 4, min_fraction: 0.25 },
       },
       environment: {
         name: 'minimal_env',

@@ -98,9 +98,9 @@ afterAll(async () => {
   await shutdownWorker();
 });
 
-const eureka = (selection: string) =>
-  `  backend: ollama\n  model: scripted\n  host: ${llm.url}\n  iterations: 1\n  samples: 4\n  concurrency: 1\n  selection: ${selection}\n  halving: {eta: 2, min_fraction: 0.5}`;
-const config = (dir: string, selection: string) => writeCartpoleConfig(dir, { eureka: eureka(selection), timesteps: 8192, numEvals: 4, gif: false });
+const eureka = () =>
+  `  backend: ollama\n  model: scripted\n  host: ${llm.url}\n  iterations: 1\n  samples: 4\n  concurrency: 1\n  halving: {eta: 2, min_fraction: 0.5}`;
+const config = (dir: string, selection: 'full' | 'halving') => writeCartpoleConfig(dir, { eureka: eureka(), selection, timesteps: 8192, numEvals: 4, gif: false });
 
 describe('a run with selection: halving', () => {
   let run: Run;

@@ -39,6 +39,8 @@ export interface ScriptedConfig {
   maxParallel?: number;
   /** The compute section's own lines, indented two spaces (default: none, local jobs). */
   compute?: string;
+  /** eureka.selection: 'full' unless a test is about halving (the loop tests count trained samples). */
+  selection?: 'full' | 'halving';
 }
 
 /** A CartPole config for loop tests: tiny PPO budget, runs under `<dir>/experiments`. Returns its path. */
@@ -48,6 +50,7 @@ export function writeCartpoleConfig(dir: string, c: ScriptedConfig): string {
     file,
     `eureka:
 ${c.eureka}
+  selection: ${c.selection ?? 'full'}
   temperature: 1.0
   use_initial_reward_prompt: false
   max_retries: 2
