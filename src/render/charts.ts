@@ -113,7 +113,9 @@ export function fitnessCurvesSpec(samples: SampleCurve[], opts?: ChartOptions): 
               encoding: {
                 x,
                 y: { field: 'fitness', type: 'quantitative' as const },
-                color: { ...color, legend: null },
+                // the same colour encoding as the curves: one legend (a different `legend`
+                // here made vega-lite warn "Conflicting legend property" on every render)
+                color,
                 tooltip: [
                   { field: 'sample', type: 'nominal' as const },
                   { field: 'note', type: 'nominal' as const },
