@@ -19,6 +19,8 @@ export interface LoopbackLlm {
   /** Asked first: an answer chosen by the request (e.g. by its last message), or undefined. */
   respond?: (body: Record<string, unknown>) => Scripted | undefined;
   fallback: Scripted;
+  /** Like llama.cpp's server, LM Studio and some gateways: one choice, whatever `n` asks. */
+  ignoreN?: boolean;
   close(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function startLoopbackLlm(fallback: Scripted = { text: 'ok' }): Pro
         );
       } else if (req.url === '/v1/chat/completions') {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const n = Number(body.n ?? 1);
+        const n = state.ignoreN ? 1 : Number(body.n ?? 1);
         const send = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
         const base = { id: 'c1', object: 'chat.completion.chunk', created: 0, model };
         const text = 'drop' in step ? (step.after ?? '') : step.text;

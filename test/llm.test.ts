@@ -89,6 +89,25 @@ describe('openai backend', () => {
     expect(out[0]!.completionTokens).toBe(10);
   });
 
+  it('asks again, one sample a request, when the server ignores n, and remembers it', async () => {
+    server.ignoreN = true;
+    try {
+      const b = backend();
+      const streamed = ['', '', ''];
+      const out = await b.generate(messages, { n: 3, seed: 5, onText: (i, t) => (streamed[i] += t) });
+      expect(out.map((c) => c.text)).toEqual([REWARD, REWARD, REWARD]);
+      expect(streamed).toEqual([REWARD, REWARD, REWARD]);
+      // the first call asked for 3 and got one; the two missing as requests of one, own seeds
+      expect(server.requests.map((r) => [r.body.n, r.body.seed])).toEqual([[3, 5], [1, 6], [1, 7]]);
+      expect(b.ignoresN).toBe(true);
+      // from then on: K requests of one
+      await b.generate(messages, { n: 2, seed: 9 });
+      expect(server.requests.slice(3).map((r) => [r.body.n, r.body.seed])).toEqual([[1, 9], [1, 10]]);
+    } finally {
+      server.ignoreN = false;
+    }
+  });
+
   it('retries a 429 and a dropped stream, then succeeds', async () => {
     server.script.push({ status: 429 }, { drop: true, after: 'half an answer' });
     const out = await backend().generate(messages, { n: 1 });

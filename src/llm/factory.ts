@@ -14,6 +14,6 @@ export function backendFromConfig(eureka: EurekaConfig): LlmBackend {
     case 'ollama':
       return new OllamaBackend({ model: eureka.model, host: eureka.host ?? undefined, timeoutMs, retry, concurrency: eureka.concurrency });
     case 'openai':
-      return new OpenAiBackend({ model: eureka.model, baseURL: eureka.host ?? undefined, timeoutMs, retry });
+      return new OpenAiBackend({ model: eureka.model, baseURL: eureka.host ?? undefined, timeoutMs, retry, concurrency: eureka.concurrency });
   }
 }

@@ -1,10 +1,14 @@
 /**
  * OpenAI and compatible servers through the `openai` npm client: all K samples in one call
  * (`n`), streamed; `baseURL` for any compatible server; the key from OPENAI_API_KEY.
+ * Many compatible servers (llama.cpp's server, LM Studio, some gateways) ignore `n` and answer
+ * one choice: the missing samples are asked for again as requests of one (at most
+ * `concurrency` at once, each with its own seed), and from then on this backend asks K
+ * requests of one from that server.
  */
 import OpenAI from 'openai';
 import type { ChatMessage } from '../prompts';
-import { classifyFailure, requestSignal, withRetries, type RetryPolicy } from './retry';
+import { classifyFailure, mapLimit, requestSignal, withRetries, type RetryPolicy } from './retry';
 import { LlmError, type Completion, type GenerateOptions, type LlmBackend } from './types';
 
 export interface OpenAiOptions {
@@ -13,6 +17,17 @@ export interface OpenAiOptions {
   apiKey?: string;
   timeoutMs?: number;
   retry?: RetryPolicy;
+  /** Requests of one at once, for a server that ignores `n` (eureka.concurrency). */
+  concurrency?: number;
+}
+
+/** One call's answers: the text of each index the server sent, and its token counts. */
+interface CallResult {
+  texts: Map<number, string>;
+  promptTokens: number;
+  completionTokens: number;
+  ms: number;
+  attempts: number;
 }
 
 export class OpenAiBackend implements LlmBackend {
@@ -22,6 +37,9 @@ export class OpenAiBackend implements LlmBackend {
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
   private readonly where: string;
+  private readonly concurrency: number;
+  /** This server answered fewer choices than `n` once: ask it one sample a request. */
+  ignoresN = false;
 
   constructor(opts: OpenAiOptions) {
     this.model = opts.model;
@@ -29,27 +47,59 @@ export class OpenAiBackend implements LlmBackend {
     if (!apiKey) throw new LlmError('auth', 'OPENAI_API_KEY is not set: export it, or set eureka.host to a compatible server', false);
     this.timeoutMs = opts.timeoutMs ?? 300_000;
     this.retry = opts.retry ?? { retries: 3, baseDelayMs: 1000 };
+    this.concurrency = opts.concurrency ?? 4;
     // Retries are ours (one policy for every backend), so the client's own are off.
     this.client = new OpenAI({ apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: this.timeoutMs });
     this.where = opts.baseURL ? `the OpenAI-compatible server at ${opts.baseURL}` : 'OpenAI';
   }
 
-  generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]> {
-    return withRetries((attempt) => this.once(messages, opts, attempt), this.retry, opts.signal);
+  async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]> {
+    const all = Array.from({ length: opts.n }, (_, i) => i);
+    if (this.ignoresN || opts.n === 1) return this.oneEach(messages, opts, all);
+    const call = await this.call(messages, opts, opts.n, (i) => i, opts.seed);
+    const got = [...call.texts.keys()].filter((i) => i < opts.n);
+    const shared = (i: number): Completion => ({
+      text: call.texts.get(i) ?? '',
+      promptTokens: i === got[0] ? call.promptTokens : 0,
+      completionTokens: Math.round(call.completionTokens / Math.max(1, got.length)),
+      ms: call.ms,
+      attempts: call.attempts,
+    });
+    const missing = all.filter((i) => !call.texts.has(i));
+    if (!missing.length) return all.map(shared);
+    // Fewer choices than asked: this server ignores `n`. The rest as generate requests of one.
+    this.ignoresN = true;
+    const rest = await this.oneEach(messages, opts, missing);
+    const byIndex = new Map(missing.map((i, k) => [i, rest[k]!]));
+    return all.map((i) => byIndex.get(i) ?? shared(i));
   }
 
-  private async once(messages: ChatMessage[], opts: GenerateOptions, attempts: number): Promise<Completion[]> {
+  /** The samples `indexes` as requests of one each, at most `concurrency` at once. */
+  private oneEach(messages: ChatMessage[], opts: GenerateOptions, indexes: number[]): Promise<Completion[]> {
+    return mapLimit(indexes, this.concurrency, async (i) => {
+      // each its own seed: a server that honours the seed would answer the same text K times
+      const c = await this.call(messages, opts, 1, () => i, opts.seed === undefined ? undefined : opts.seed + i);
+      return { text: c.texts.get(i) ?? '', promptTokens: c.promptTokens, completionTokens: c.completionTokens, ms: c.ms, attempts: c.attempts };
+    });
+  }
+
+  /** One streamed request for `n` choices, retried; choice k of it is sample `sample(k)`. */
+  private call(messages: ChatMessage[], opts: GenerateOptions, n: number, sample: (k: number) => number, seed: number | undefined): Promise<CallResult> {
+    return withRetries((attempt) => this.once(messages, opts, n, sample, seed, attempt), this.retry, opts.signal);
+  }
+
+  private async once(messages: ChatMessage[], opts: GenerateOptions, n: number, sample: (k: number) => number, seed: number | undefined, attempts: number): Promise<CallResult> {
     const started = performance.now();
-    const texts = Array.from({ length: opts.n }, () => '');
+    const texts = new Map<number, string>();
     let usage = { prompt_tokens: 0, completion_tokens: 0 };
     try {
       const stream = await this.client.chat.completions.create(
         {
           model: this.model,
           messages,
-          n: opts.n,
+          n,
           temperature: opts.temperature,
-          seed: opts.seed,
+          seed,
           max_completion_tokens: opts.maxTokens,
           stream: true,
           stream_options: { include_usage: true },
@@ -58,26 +108,18 @@ export class OpenAiBackend implements LlmBackend {
       );
       for await (const chunk of stream) {
         for (const choice of chunk.choices ?? []) {
-          const piece = choice.delta?.content;
-          if (piece && choice.index < texts.length) {
-            texts[choice.index] += piece;
-            opts.onText?.(choice.index, piece);
-          }
+          if (choice.index >= n) continue;
+          const i = sample(choice.index);
+          const piece = choice.delta?.content ?? '';
+          texts.set(i, (texts.get(i) ?? '') + piece);
+          if (piece) opts.onText?.(i, piece);
         }
         if (chunk.usage) usage = chunk.usage;
       }
     } catch (err) {
       throw this.explain(err, opts.signal);
     }
-    const ms = performance.now() - started;
-    // One call serves all K: its prompt is counted once, its output split evenly.
-    return texts.map((text, i) => ({
-      text,
-      promptTokens: i === 0 ? usage.prompt_tokens : 0,
-      completionTokens: Math.round(usage.completion_tokens / opts.n),
-      ms,
-      attempts,
-    }));
+    return { texts, promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, ms: performance.now() - started, attempts };
   }
 
   private explain(err: unknown, signal?: AbortSignal): LlmError {
