@@ -7,7 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Scripted =
-  | { text: string }
+  /** `thinking`: streamed first, as Ollama's `thinking` field or OpenAI-style `reasoning_content` deltas. */
+  | { text: string; thinking?: string }
   | { status: number; body?: string }
   | { drop: true; after?: string };
 
@@ -48,6 +49,8 @@ export async function startLoopbackLlm(fallback: Scripted = { text: 'ok' }): Pro
       if (req.url === '/api/chat') {
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
         const text = 'drop' in step ? (step.after ?? '') : step.text;
+        const thinking = 'text' in step ? (step.thinking ?? '') : '';
+        for (const c of chunks(thinking)) res.write(JSON.stringify({ model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '', thinking: c }, done: false }) + '\n');
         for (const c of chunks(text)) res.write(JSON.stringify({ model, created_at: new Date().toISOString(), message: { role: 'assistant', content: c }, done: false }) + '\n');
         if ('drop' in step) return void res.socket?.destroy();
         res.end(
@@ -67,6 +70,10 @@ export async function startLoopbackLlm(fallback: Scripted = { text: 'ok' }): Pro
         const send = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
         const base = { id: 'c1', object: 'chat.completion.chunk', created: 0, model };
         const text = 'drop' in step ? (step.after ?? '') : step.text;
+        const thinking = 'text' in step ? (step.thinking ?? '') : '';
+        for (const c of chunks(thinking)) {
+          for (let i = 0; i < n; i++) send({ ...base, choices: [{ index: i, delta: { content: null, reasoning_content: c }, finish_reason: null }] });
+        }
         for (const c of chunks(text)) {
           for (let i = 0; i < n; i++) send({ ...base, choices: [{ index: i, delta: { content: i === 0 ? c : `${c}` }, finish_reason: null }] });
         }

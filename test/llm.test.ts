@@ -6,7 +6,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialMessages } from '../src/prompts';
 import { contextSize, OllamaBackend } from '../src/llm/ollama';
 import { OpenAiBackend } from '../src/llm/openai';
+import { splitThinking } from '../src/llm/thinking';
 import { LlmError } from '../src/llm/types';
+import { extractReward } from '../src/extract';
 import { startLoopbackLlm, type LoopbackLlm } from './llm-server';
 
 const REWARD = '```python\ndef compute_reward(self, x, action):\n    return -abs(x), {"distance": -abs(x)}\n```';
@@ -72,6 +74,35 @@ describe('ollama backend', () => {
     const err = await down.generate(messages, { n: 1 }).catch((e: unknown) => e);
     expect((err as LlmError).kind).toBe('unreachable');
     expect((err as Error).message).toBe(`ollama at ${host}: ECONNREFUSED`);
+  });
+});
+
+// A reasoning model's thoughts, with a reward in them that must never be used.
+const THOUGHT = 'The pole should stay up. Maybe:\n```python\ndef compute_reward(self):\n    return 1.0, {"alive": 1.0}\n```\nNo, pay for the angle.';
+
+describe('thinking, kept apart from the answer', () => {
+  it('splits <think> blocks out of a text, closed, unclosed or opened by the template', () => {
+    expect(splitThinking(`<think>${THOUGHT}</think>\n\n${REWARD}`)).toEqual({ answer: REWARD, thinking: THOUGHT });
+    expect(splitThinking(`${THOUGHT}</think>${REWARD}`)).toEqual({ answer: REWARD, thinking: THOUGHT });
+    expect(splitThinking(`<think>${THOUGHT}`)).toEqual({ answer: '', thinking: THOUGHT });
+    expect(splitThinking(REWARD)).toEqual({ answer: REWARD, thinking: '' });
+  });
+
+  it('ollama: the thinking field and <think> tags stay out of the answer; a reward only in the thinking is not used', async () => {
+    server.script.push({ text: REWARD, thinking: THOUGHT }, { text: `<think>${THOUGHT}</think>` });
+    const b = new OllamaBackend({ model: 'qwen3', host: server.url, retry: { retries: 0, baseDelayMs: 1 }, concurrency: 1 });
+    const [field, tags] = await b.generate(messages, { n: 2 });
+    expect(field).toMatchObject({ text: REWARD, thinking: THOUGHT });
+    expect(tags).toMatchObject({ text: '', thinking: THOUGHT });
+    expect(extractReward(tags!.text).ok).toBe(false);
+  });
+
+  it('openai: reasoning_content deltas are the thinking, not the answer', async () => {
+    server.script.push({ text: 'I will not write code.', thinking: THOUGHT });
+    const b = new OpenAiBackend({ model: 'deepseek-r1', baseURL: `${server.url}/v1`, apiKey: 'k', retry: { retries: 0, baseDelayMs: 1 } });
+    const [c] = await b.generate(messages, { n: 1 });
+    expect(c).toMatchObject({ text: 'I will not write code.', thinking: THOUGHT });
+    expect(extractReward(c!.text).ok).toBe(false);
   });
 });
 

@@ -67,6 +67,9 @@ afterAll(async () => {
   await shutdownWorker();
 });
 
+// a reasoning model's thoughts, with code in them that must never become the reward
+const THINKING = 'Try a constant?\n```python\ndef compute_reward(self):\n    return 1.0, {"alive": 1.0}\n```\nNo: the angle.';
+
 describe('a run with Ollama, scripted answers good and bad', () => {
   let run: Run;
   const events: RunEvent[] = [];
@@ -77,7 +80,7 @@ describe('a run with Ollama, scripted answers good and bad', () => {
     llm.script = [
       { status: 429 },
       { drop: true, after: 'Here is' },
-      { text: GOOD_A },
+      { text: GOOD_A, thinking: THINKING },
       { text: SYNTAX },
       { text: WRONG_SIG },
       { text: NAN },
@@ -120,6 +123,14 @@ describe('a run with Ollama, scripted answers good and bad', () => {
     expect(s[5]!.duplicate_of).toEqual({ iteration: 0, sample: 0 });
     const checks = readJsonl<{ passed: boolean; stage: string }>(path.join(run.dir, 'iteration_0', 'sample_1', 'checks.jsonl'));
     expect(checks.map((c) => [c.passed, c.stage])).toEqual([[false, 'syntax'], [true, 'ok']]);
+  });
+
+  it("keeps a reasoning model's thinking beside its answer, out of the reward", () => {
+    const sample = path.join(run.dir, 'iteration_0', 'sample_0');
+    expect(fs.readFileSync(path.join(sample, 'thinking.md'), 'utf8')).toBe(THINKING);
+    expect(fs.readFileSync(path.join(sample, 'response.md'), 'utf8')).toBe(GOOD_A);
+    expect(fs.readFileSync(path.join(sample, 'reward.py'), 'utf8')).not.toContain('"alive"');
+    expect(fs.existsSync(path.join(run.dir, 'iteration_0', 'sample_1', 'thinking.md'))).toBe(false);
   });
 
   it('shows the LLM its error when asking for a fix', () => {

@@ -6,6 +6,7 @@
 import { Ollama } from 'ollama';
 import type { ChatMessage } from '../prompts';
 import { classifyFailure, mapLimit, requestSignal, withRetries, type RetryPolicy } from './retry';
+import { answerAndThinking } from './thinking';
 import { LlmError, type Completion, type GenerateOptions, type LlmBackend } from './types';
 
 export interface OllamaOptions {
@@ -66,6 +67,7 @@ export class OllamaBackend implements LlmBackend {
     });
     const started = performance.now();
     let text = '';
+    let thinking = ''; // a thinking model's `thinking` field (Ollama >= 0.9)
     try {
       const stream = await client.chat({
         model: this.model,
@@ -85,11 +87,12 @@ export class OllamaBackend implements LlmBackend {
           text += part.message.content;
           opts.onText?.(index, part.message.content);
         }
+        if (part.message?.thinking) thinking += part.message.thinking;
         if (part.done) {
           if (part.prompt_eval_count >= numCtx) {
             throw new LlmError('bad_request', `${what}: the prompt needs ${part.prompt_eval_count} tokens, more than the ${numCtx}-token context`, false);
           }
-          return { text, promptTokens: part.prompt_eval_count ?? 0, completionTokens: part.eval_count ?? 0, ms: performance.now() - started, attempts };
+          return { ...answerAndThinking(text, thinking), promptTokens: part.prompt_eval_count ?? 0, completionTokens: part.eval_count ?? 0, ms: performance.now() - started, attempts };
         }
       }
       throw new LlmError('server', `${what}: the stream ended before the answer was complete`, true);

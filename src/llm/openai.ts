@@ -9,6 +9,7 @@
 import OpenAI from 'openai';
 import type { ChatMessage } from '../prompts';
 import { classifyFailure, mapLimit, requestSignal, withRetries, type RetryPolicy } from './retry';
+import { answerAndThinking } from './thinking';
 import { LlmError, type Completion, type GenerateOptions, type LlmBackend } from './types';
 
 export interface OpenAiOptions {
@@ -24,6 +25,8 @@ export interface OpenAiOptions {
 /** One call's answers: the text of each index the server sent, and its token counts. */
 interface CallResult {
   texts: Map<number, string>;
+  /** Per index: reasoning deltas (`reasoning_content`, or `reasoning`). */
+  reasoning: Map<number, string>;
   promptTokens: number;
   completionTokens: number;
   ms: number;
@@ -59,7 +62,7 @@ export class OpenAiBackend implements LlmBackend {
     const call = await this.call(messages, opts, opts.n, (i) => i, opts.seed);
     const got = [...call.texts.keys()].filter((i) => i < opts.n);
     const shared = (i: number): Completion => ({
-      text: call.texts.get(i) ?? '',
+      ...answerAndThinking(call.texts.get(i) ?? '', call.reasoning.get(i) ?? ''),
       promptTokens: i === got[0] ? call.promptTokens : 0,
       completionTokens: Math.round(call.completionTokens / Math.max(1, got.length)),
       ms: call.ms,
@@ -79,7 +82,7 @@ export class OpenAiBackend implements LlmBackend {
     return mapLimit(indexes, this.concurrency, async (i) => {
       // each its own seed: a server that honours the seed would answer the same text K times
       const c = await this.call(messages, opts, 1, () => i, opts.seed === undefined ? undefined : opts.seed + i);
-      return { text: c.texts.get(i) ?? '', promptTokens: c.promptTokens, completionTokens: c.completionTokens, ms: c.ms, attempts: c.attempts };
+      return { ...answerAndThinking(c.texts.get(i) ?? '', c.reasoning.get(i) ?? ''), promptTokens: c.promptTokens, completionTokens: c.completionTokens, ms: c.ms, attempts: c.attempts };
     });
   }
 
@@ -91,6 +94,7 @@ export class OpenAiBackend implements LlmBackend {
   private async once(messages: ChatMessage[], opts: GenerateOptions, n: number, sample: (k: number) => number, seed: number | undefined, attempts: number): Promise<CallResult> {
     const started = performance.now();
     const texts = new Map<number, string>();
+    const reasoning = new Map<number, string>();
     let usage = { prompt_tokens: 0, completion_tokens: 0 };
     try {
       const stream = await this.client.chat.completions.create(
@@ -113,13 +117,18 @@ export class OpenAiBackend implements LlmBackend {
           const piece = choice.delta?.content ?? '';
           texts.set(i, (texts.get(i) ?? '') + piece);
           if (piece) opts.onText?.(i, piece);
+          // not in the client's types: what vLLM, llama.cpp, DeepSeek (reasoning_content) and
+          // OpenRouter (reasoning) stream before the answer
+          const delta = choice.delta as { reasoning_content?: string | null; reasoning?: string | null } | undefined;
+          const thought = delta?.reasoning_content ?? delta?.reasoning;
+          if (thought) reasoning.set(i, (reasoning.get(i) ?? '') + thought);
         }
         if (chunk.usage) usage = chunk.usage;
       }
     } catch (err) {
       throw this.explain(err, opts.signal);
     }
-    return { texts, promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, ms: performance.now() - started, attempts };
+    return { texts, reasoning, promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, ms: performance.now() - started, attempts };
   }
 
   private explain(err: unknown, signal?: AbortSignal): LlmError {

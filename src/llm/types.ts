@@ -14,7 +14,10 @@ export interface GenerateOptions {
 }
 
 export interface Completion {
+  /** The answer, without any thinking (thinking.ts). */
   text: string;
+  /** What a reasoning model thought before answering; '' when none. Not the answer. */
+  thinking?: string;
   promptTokens: number;
   completionTokens: number;
   /** Wall time of the request that produced it. */

@@ -99,7 +99,7 @@ export async function generatedSamples(run: Run, io: StageIO, i: number, timelin
   const completions = await llmCompletions(run, io, i, 'generate', missing, messages, llmSeed(run, i, missing[0]!), timeline);
   completions.forEach((c, n) => {
     const j = missing[n]!;
-    run.folder.saveResponse(i, j, 0, c.text);
+    run.folder.saveResponse(i, j, 0, c.text, c.thinking);
     const s = io.newSample(i, j, 'llm');
     s.answers = 1;
     s.time.llm_s = c.ms / 1000;
@@ -169,7 +169,7 @@ export async function checkedSample(run: Run, io: StageIO, i: number, j: number,
     const previous = run.folder.response(i, j, answer) ?? '';
     const messages = [...(await run.messages(i)), { role: 'assistant' as const, content: previous }, executionErrorMessage(record.feedback)];
     const [fix] = await llmCompletions(run, io, i, 'fix', [j], messages, llmSeed(run, i, j + 50 * s.answers), timeline);
-    run.folder.saveResponse(i, j, s.answers, fix!.text);
+    run.folder.saveResponse(i, j, s.answers, fix!.text, fix!.thinking);
     s.answers += 1;
     s.time.llm_s += fix!.ms / 1000;
     s.tokens.prompt += fix!.promptTokens;

@@ -22,6 +22,7 @@
  *       sample_<j>/
  *         policy.gif            a GIF of this sample's policy, when one was rendered
  *         response.md           the LLM's answer (response_fix<k>.md: answers to the k-th fix request)
+ *         thinking.md           what a reasoning model thought before that answer (thinking_fix<k>.md), if any
  *         reward.py             the reward code that was checked last (the one trained, if any)
  *         checks.jsonl          one CheckRecord per check attempt
  *         sample.json           SampleRecord: status, failure reason, best fitness, ...
@@ -69,6 +70,10 @@ export const runFiles = {
 export const iterationDir = (run: string, i: number) => path.join(run, `iteration_${i}`);
 export const sampleDir = (run: string, i: number, j: number) => path.join(iterationDir(run, i), `sample_${j}`);
 export const trainDir = (run: string, i: number, j: number) => path.join(sampleDir(run, i, j), 'train');
+/** thinking.md beside response.md (thinking_fix<k>.md beside response_fix<k>.md). */
+export const thinkingFile = (run: string, i: number, j: number, attempt: number) =>
+  path.join(sampleDir(run, i, j), attempt === 0 ? 'thinking.md' : `thinking_fix${attempt}.md`);
+
 /** response.md for the first answer, response_fix<k>.md for the k-th fix. */
 export const responseFile = (run: string, i: number, j: number, attempt: number) =>
   path.join(sampleDir(run, i, j), attempt === 0 ? 'response.md' : `response_fix${attempt}.md`);
@@ -230,7 +235,10 @@ export class RunFolder {
     writeText(runPaths.halving(this.dir, i), entries.map((e) => JSON.stringify(e) + '\n').join(''));
   saveSample = (s: SampleRecord) => writeJson(runPaths.sample(this.dir, s.iteration, s.sample), s);
   saveReward = (i: number, j: number, code: string) => writeText(runPaths.reward(this.dir, i, j), code);
-  saveResponse = (i: number, j: number, attempt: number, text: string) => writeText(responseFile(this.dir, i, j, attempt), text);
+  saveResponse = (i: number, j: number, attempt: number, text: string, thinking?: string) => {
+    writeText(responseFile(this.dir, i, j, attempt), text);
+    if (thinking) writeText(thinkingFile(this.dir, i, j, attempt), thinking);
+  };
   appendCheck = (i: number, j: number, r: CheckRecord) => appendJsonl(runPaths.checks(this.dir, i, j), r);
   saveTrainResult = (i: number, j: number, r: TrainResult) => writeJson(runPaths.trainResult(this.dir, i, j), r);
   /** A new global best: its model, code and record in best/. */
