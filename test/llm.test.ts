@@ -57,6 +57,18 @@ describe('ollama backend', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('loses only the sample whose request failed after its retries; stops when all fail', async () => {
+    const b = new OllamaBackend({ model: 'm', host: server.url, retry: { retries: 1, baseDelayMs: 1 }, concurrency: 1 });
+    server.script.push({ text: REWARD }, { status: 500 }, { status: 500 }, { text: REWARD });
+    const out = await b.generate(messages, { n: 3 });
+    expect(out.map((c) => c.text)).toEqual([REWARD, '', REWARD]);
+    expect(out[1]!.error).toMatch(/server error 500/);
+    expect(out[0]!.error).toBeUndefined();
+    expect(server.requests).toHaveLength(4);
+    server.script.push({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+    await expect(b.generate(messages, { n: 2 })).rejects.toThrow(/server error 500/);
+  });
+
   it('says which model is missing and how to get it, without retrying', async () => {
     server.script.push({ status: 404, body: JSON.stringify({ error: "model 'qwen2.5-coder' not found" }) });
     const err = await backend().generate(messages, { n: 1 }).catch((e: unknown) => e);

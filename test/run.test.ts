@@ -318,3 +318,26 @@ describe('a run killed in the middle of training', () => {
     expect(fs.existsSync(path.join(out, 'report.html'))).toBe(true);
   });
 });
+
+describe('an Ollama request that fails after its retries while the others answer', () => {
+  it('loses only its own sample, with the reason, and asks for it again when the run goes on', async () => {
+    llm.requests.length = 0;
+    llm.respond = undefined;
+    // concurrency 1: sample 0's request, then sample 1's three attempts (max_retries 2)
+    llm.script = [{ text: GOOD_A }, { status: 500 }, { status: 500 }, { status: 500 }];
+    const dir = tempDir('se-run-llm-');
+    const config = writeConfig(dir, `  backend: ollama\n  model: scripted\n  host: ${llm.url}\n  iterations: 1\n  samples: 2\n  concurrency: 1`, { gif: false });
+    const run = Run.create(config, { cwd: dir });
+    const first = await run.generate(0);
+    expect(first.map((s) => s.status)).toEqual(['pending', 'invalid']);
+    expect(first[1]!.failure).toMatchObject({ stage: 'llm' });
+    expect(first[1]!.failure!.reason).toMatch(/request for this sample failed after its retries: .*server error 500/);
+    expect(fs.existsSync(path.join(run.dir, 'iteration_0', 'sample_1', 'response.md'))).toBe(false);
+    // asked again (only sample 1), as on --resume
+    llm.script = [{ text: GOOD_B }];
+    const again = await run.generate(0);
+    expect(again.map((s) => s.status)).toEqual(['pending', 'pending']);
+    expect(llm.requests).toHaveLength(5);
+    expect(fs.readFileSync(path.join(run.dir, 'iteration_0', 'sample_1', 'response.md'), 'utf8')).toBe(GOOD_B);
+  }, 120_000);
+});

@@ -42,11 +42,20 @@ export class OllamaBackend implements LlmBackend {
     this.keepAlive = opts.keepAlive;
   }
 
-  generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]> {
+  async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]> {
     const numCtx = contextSize(messages, opts.maxTokens ?? 2048);
     const indexes = Array.from({ length: opts.n }, (_, i) => i);
-    return mapLimit(indexes, this.concurrency, (i) =>
-      withRetries((attempt) => this.once(messages, opts, i, numCtx, attempt), this.retry, opts.signal),
+    const results = await mapLimit(indexes, this.concurrency, (i) =>
+      withRetries((attempt) => this.once(messages, opts, i, numCtx, attempt), this.retry, opts.signal).catch((e: unknown) => e as Error),
+    );
+    const failed = results.filter((r): r is Error => r instanceof Error);
+    // One request that failed after its retries (a server error, a timeout) loses only its own
+    // sample; a failure that every request would meet (no such model, a refused key, a prompt
+    // too long, a cancel) or that met them all stops the call as before.
+    const own = (e: Error) => e instanceof LlmError && ['server', 'timeout', 'rate_limited', 'unreachable'].includes(e.kind);
+    if (failed.length && (failed.length === results.length || !failed.every(own))) throw failed.find((e) => !own(e)) ?? failed[0];
+    return results.map((r) =>
+      r instanceof Error ? { text: '', thinking: '', promptTokens: 0, completionTokens: 0, ms: 0, attempts: this.retry.retries + 1, error: r.message } : r,
     );
   }
 

@@ -24,6 +24,11 @@ export interface Completion {
   ms: number;
   /** Attempts it took (1 = no retry). */
   attempts: number;
+  /**
+   * Set when this sample's own request failed after its retries while the others of the call
+   * answered (Ollama's K requests): its text is '' and only this sample is lost.
+   */
+  error?: string;
 }
 
 export interface LlmBackend {

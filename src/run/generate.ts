@@ -99,8 +99,15 @@ export async function generatedSamples(run: Run, io: StageIO, i: number, timelin
   const completions = await llmCompletions(run, io, i, 'generate', missing, messages, llmSeed(run, i, missing[0]!), timeline);
   completions.forEach((c, n) => {
     const j = missing[n]!;
-    run.folder.saveResponse(i, j, 0, c.text, c.thinking);
     const s = io.newSample(i, j, 'llm');
+    if (c.error !== undefined) {
+      // its own request failed after its retries, the others answered: only this sample is
+      // lost; with no answer it is asked again when the run resumes in this iteration
+      s.status = 'invalid';
+      s.failure = { stage: 'llm', reason: `the LLM request for this sample failed after its retries: ${c.error}` };
+      return io.saveSample(s, s.failure.reason);
+    }
+    run.folder.saveResponse(i, j, 0, c.text, c.thinking);
     s.answers = 1;
     s.time.llm_s = c.ms / 1000;
     s.tokens = { prompt: c.promptTokens, completion: c.completionTokens };
