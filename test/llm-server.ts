@@ -22,6 +22,9 @@ export interface LoopbackLlm {
   fallback: Scripted;
   /** Like llama.cpp's server, LM Studio and some gateways: one choice, whatever `n` asks. */
   ignoreN?: boolean;
+  /** Ollama's /api/show: the model's context length (404 when unset, as for a missing model); asks counted apart from `requests`. */
+  contextLength?: number;
+  shows: number;
   close(): Promise<void>;
 }
 
@@ -32,12 +35,18 @@ function chunks(text: string): string[] {
 }
 
 export async function startLoopbackLlm(fallback: Scripted = { text: 'ok' }): Promise<LoopbackLlm> {
-  const state: LoopbackLlm = { url: '', requests: [], script: [], fallback, close: async () => undefined };
+  const state: LoopbackLlm = { url: '', requests: [], script: [], fallback, shows: 0, close: async () => undefined };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (d) => (raw += d));
     req.on('end', () => {
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      if (req.url === '/api/show') {
+        state.shows++;
+        if (state.contextLength === undefined) return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(JSON.stringify({ license: '', modelfile: '', parameters: '', template: '', details: {}, model_info: { 'general.architecture': 'llama', 'llama.context_length': state.contextLength }, capabilities: ['completion'] }));
+      }
       state.requests.push({ path: req.url ?? '', body });
       const step = state.respond?.(body) ?? state.script.shift() ?? state.fallback;
       if ('status' in step) {

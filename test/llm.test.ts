@@ -69,6 +69,22 @@ describe('ollama backend', () => {
     await expect(b.generate(messages, { n: 2 })).rejects.toThrow(/server error 500/);
   });
 
+  it("compares the prompt with the model's context before asking, naming both sizes and what to shorten", async () => {
+    server.contextLength = 512; // the prompt (the CartPole env code and task) is ~1500 tokens
+    try {
+      const err = await backend().generate(messages, { n: 1 }).catch((e: unknown) => e);
+      expect((err as LlmError).kind).toBe('bad_request');
+      expect((err as Error).message).toMatch(/the prompt needs about \d+ tokens, more than the 512-token context of 'qwen2.5-coder'.*step\.py.*task_description\.txt/);
+      expect(server.requests).toHaveLength(0); // no chat request was spent
+      server.contextLength = 32_768;
+      const fits = backend();
+      await fits.generate(messages, { n: 1 });
+      expect((server.requests[0]!.body.options as { num_ctx: number }).num_ctx).toBeLessThanOrEqual(32_768);
+    } finally {
+      server.contextLength = undefined;
+    }
+  });
+
   it('says which model is missing and how to get it, without retrying', async () => {
     server.script.push({ status: 404, body: JSON.stringify({ error: "model 'qwen2.5-coder' not found" }) });
     const err = await backend().generate(messages, { n: 1 }).catch((e: unknown) => e);
@@ -156,6 +172,15 @@ describe('openai backend', () => {
     const out = await backend().generate(messages, { n: 1 });
     expect(out[0]!.text).toBe(REWARD);
     expect(out[0]!.attempts).toBe(3);
+  });
+
+  it("says a context overflow with both sizes and what to shorten, without retrying", async () => {
+    const message = "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.";
+    server.script.push({ status: 400, body: JSON.stringify({ error: { message, type: 'invalid_request_error', code: 'context_length_exceeded' } }) });
+    const err = await backend().generate(messages, { n: 1 }).catch((e: unknown) => e);
+    expect((err as LlmError).kind).toBe('bad_request');
+    expect((err as Error).message).toMatch(/the prompt needs 9000 tokens, more than the 8192-token context of 'gpt-test': shorten the env folder's step\.py/);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('names a refused key and a missing model', async () => {

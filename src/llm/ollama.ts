@@ -7,7 +7,7 @@ import { Ollama } from 'ollama';
 import type { ChatMessage } from '../prompts';
 import { classifyFailure, mapLimit, requestSignal, withRetries, type RetryPolicy } from './retry';
 import { answerAndThinking } from './thinking';
-import { LlmError, type Completion, type GenerateOptions, type LlmBackend } from './types';
+import { LlmError, SHORTEN, type Completion, type GenerateOptions, type LlmBackend } from './types';
 
 export interface OllamaOptions {
   model: string;
@@ -18,11 +18,17 @@ export interface OllamaOptions {
   keepAlive?: string | number;
 }
 
-/** Context tokens for a prompt: a generous estimate (3 characters a token) plus the answer. */
-export function contextSize(messages: ChatMessage[], maxTokens: number): number {
-  const promptTokens = Math.ceil(messages.reduce((a, m) => a + m.content.length, 0) / 3) + 16 * messages.length;
-  return Math.max(4096, Math.ceil((promptTokens + maxTokens) / 1024) * 1024);
+/** A prompt's tokens, estimated from its characters (3 a token: generous; 4: about right for code and English). */
+export function promptTokens(messages: ChatMessage[], charsPerToken = 3): number {
+  return Math.ceil(messages.reduce((a, m) => a + m.content.length, 0) / charsPerToken) + 16 * messages.length;
 }
+
+/** Context tokens for a prompt: a generous estimate of it plus the answer. */
+export function contextSize(messages: ChatMessage[], maxTokens: number): number {
+  return Math.max(4096, Math.ceil((promptTokens(messages) + maxTokens) / 1024) * 1024);
+}
+
+
 
 export class OllamaBackend implements LlmBackend {
   readonly name = 'ollama';
@@ -32,6 +38,8 @@ export class OllamaBackend implements LlmBackend {
   private readonly retry: RetryPolicy;
   private readonly concurrency: number;
   private readonly keepAlive?: string | number;
+  /** The model's context window from `ollama show` (undefined: not asked yet; null: unknown). */
+  private contextLength: number | null | undefined;
 
   constructor(opts: OllamaOptions) {
     this.model = opts.model;
@@ -43,7 +51,13 @@ export class OllamaBackend implements LlmBackend {
   }
 
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]> {
-    const numCtx = contextSize(messages, opts.maxTokens ?? 2048);
+    const limit = await this.modelContext();
+    const estimate = promptTokens(messages, 4);
+    if (limit !== null && estimate > limit) {
+      throw new LlmError('bad_request', `ollama at ${this.host}: the prompt needs about ${estimate} tokens, more than the ${limit}-token context of '${this.model}': ${SHORTEN}`, false);
+    }
+    const wanted = contextSize(messages, opts.maxTokens ?? 2048);
+    const numCtx = limit === null ? wanted : Math.min(wanted, limit);
     const indexes = Array.from({ length: opts.n }, (_, i) => i);
     const results = await mapLimit(indexes, this.concurrency, (i) =>
       withRetries((attempt) => this.once(messages, opts, i, numCtx, attempt), this.retry, opts.signal).catch((e: unknown) => e as Error),
@@ -99,7 +113,7 @@ export class OllamaBackend implements LlmBackend {
         if (part.message?.thinking) thinking += part.message.thinking;
         if (part.done) {
           if (part.prompt_eval_count >= numCtx) {
-            throw new LlmError('bad_request', `${what}: the prompt needs ${part.prompt_eval_count} tokens, more than the ${numCtx}-token context`, false);
+            throw new LlmError('bad_request', `${what}: the prompt needs ${part.prompt_eval_count} tokens, more than the ${numCtx}-token context: ${SHORTEN}`, false);
           }
           return { ...answerAndThinking(text, thinking), promptTokens: part.prompt_eval_count ?? 0, completionTokens: part.eval_count ?? 0, ms: performance.now() - started, attempts };
         }
@@ -108,6 +122,22 @@ export class OllamaBackend implements LlmBackend {
     } catch (err) {
       throw this.explain(err, what, opts.signal);
     }
+  }
+
+  /** The model's context length as its details say (`<arch>.context_length`), asked once; null when the server does not say. */
+  private async modelContext(): Promise<number | null> {
+    if (this.contextLength !== undefined) return this.contextLength;
+    try {
+      // a short timeout of its own: a server that does not answer this is asked the chat anyway
+      const client = new Ollama({ host: this.host, fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(10_000) }) });
+      const details = await client.show({ model: this.model });
+      const info = (details.model_info ?? {}) as unknown as Record<string, unknown>;
+      const key = Object.keys(info).find((k) => k.endsWith('.context_length'));
+      this.contextLength = key !== undefined && Number.isFinite(Number(info[key])) ? Number(info[key]) : null;
+    } catch {
+      this.contextLength = null; // an older server, or no such model: the chat request says which
+    }
+    return this.contextLength;
   }
 
   private explain(err: unknown, what: string, signal?: AbortSignal): LlmError {

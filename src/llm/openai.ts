@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import type { ChatMessage } from '../prompts';
 import { classifyFailure, mapLimit, requestSignal, withRetries, type RetryPolicy } from './retry';
 import { answerAndThinking } from './thinking';
-import { LlmError, type Completion, type GenerateOptions, type LlmBackend } from './types';
+import { LlmError, SHORTEN, type Completion, type GenerateOptions, type LlmBackend } from './types';
 
 export interface OpenAiOptions {
   model: string;
@@ -137,6 +137,12 @@ export class OpenAiBackend implements LlmBackend {
       if (s === 401 || s === 403) return new LlmError('auth', `${this.where} refused the API key (${s})`, false);
       if (s === 404) return new LlmError('model_missing', `${this.where} has no model '${this.model}' (404): set eureka.model`, false);
       if (s === 429) return new LlmError('rate_limited', `${this.where}: too many requests (429)`, true);
+      if (err.code === 'context_length_exceeded' || /maximum context length|context length|context window/i.test(err.message)) {
+        // OpenAI: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens."
+        const [limit, asked] = [...err.message.matchAll(/(\d+) tokens/g)].map((m) => m[1]);
+        const sizes = limit && asked ? `the prompt needs ${asked} tokens, more than the ${limit}-token context of '${this.model}'` : `the prompt does not fit the context of '${this.model}' (${err.message})`;
+        return new LlmError('bad_request', `${this.where}: ${sizes}: ${SHORTEN}`, false);
+      }
       if (s >= 500) return new LlmError('server', `${this.where}: server error ${s}`, true);
       return new LlmError('bad_request', `${this.where}: ${s}: ${err.message}`, false);
     }

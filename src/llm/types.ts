@@ -37,6 +37,9 @@ export interface LlmBackend {
   generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]>;
 }
 
+/** What to shorten when a prompt does not fit the model's context (the env folder's files the LLM is shown). */
+export const SHORTEN = "shorten the env folder's step.py (the env code the LLM is shown) or task_description.txt, or use a model with a longer context";
+
 export type LlmErrorKind = 'unreachable' | 'model_missing' | 'auth' | 'rate_limited' | 'server' | 'timeout' | 'cancelled' | 'bad_request';
 
 /** A failed LLM call, said plainly, with whether trying again can help. */
