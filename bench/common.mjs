@@ -18,6 +18,9 @@ export const log = (s) => process.stderr.write(s + '\n');
 // BENCH_REPEATS=9: more interleaved rounds, a median that moves less between runs
 export const REPEATS = process.env.BENCH_REPEATS ? Number(process.env.BENCH_REPEATS) : undefined;
 
+/** Training steps of the overhead and layers benches: about 10 s of PPO each on this machine. */
+export const OVERHEAD_STEPS = { cartpole: 50_000, lunar_lander: 65_536 };
+
 export function load(name) {
   return api.loadConfig(path.join(root, 'configs', `${name}.yml`), { cwd: root });
 }

@@ -32,23 +32,27 @@ function configFor(root, name, seed, selection, halving, dir) {
   return file;
 }
 
-/** What a finished run of this bench says, read back from its folder. */
-function summary(api, dir) {
-  const run = api.Run.open(dir);
+/** The runs a log of this command names: env, seed and the folders of its full and halving runs. */
+function loggedRuns(file) {
+  return [...fs.readFileSync(file, 'utf8').matchAll(/(\S+) seed (\d+): runs in (\S+) and (\S+)/g)].map((m) => ({ name: m[1], seed: Number(m[2]), full: m[3], halving: m[4] }));
+}
+
+/** What a finished run of this bench says. */
+function summary(run) {
   const samples = run.samples(0);
   const steps = samples.reduce((a, s) => a + (s.train?.timesteps ?? 0), 0);
   const stopped = samples.filter((s) => s.status === 'stopped').map((s) => ORDER[s.sample]);
   const failed = samples.filter((s) => !['trained', 'stopped'].includes(s.status)).map((s) => `${ORDER[s.sample]} ${s.status}`);
-  return { run, steps, best: run.select(0), stopped, failed, dir };
+  return { run, steps, best: run.select(0), stopped, failed, dir: run.dir };
 }
 
 /** A `full` run of an earlier log for the same env, seed, budget and rewards, if there is one. */
 function reusable(api, root, name, seed) {
   const file = process.env.BENCH_FULL_RUNS;
   if (!file) return null;
-  const m = [...fs.readFileSync(file, 'utf8').matchAll(/(\S+) seed (\d+): runs in (\S+) and/g)].find((x) => x[1] === name && Number(x[2]) === seed);
-  if (!m || !fs.existsSync(m[3])) return null;
-  const r = summary(api, m[3]);
+  const logged = loggedRuns(file).find((x) => x.name === name && x.seed === seed);
+  if (!logged || !fs.existsSync(logged.full)) return null;
+  const r = summary(api.Run.open(logged.full));
   const sameRewards = ORDER.every((reward, j) => fs.readFileSync(path.join(root, 'bench', 'halving', name, `${reward}.py`), 'utf8').trim() === r.run.sample(0, j)?.code?.trim());
   return r.run.config.rl.training.total_timesteps === BUDGETS[name] && sameRewards ? { ...r, wall: NaN, reused: true } : null;
 }
@@ -69,7 +73,7 @@ async function oneRun(api, root, name, seed, selection, halving, worker) {
   const start = performance.now();
   await run.runSamples(0, { selection });
   const wall = (performance.now() - start) / 1000;
-  return { ...summary(api, run.dir), wall };
+  return { ...summary(run), wall };
 }
 
 export async function halving(api, root, names = Object.keys(BUDGETS)) {
@@ -121,7 +125,7 @@ export async function halving(api, root, names = Object.keys(BUDGETS)) {
  */
 export function replay(api, logFile, grid = [[3, 0.25], [3, 0.2], [3, 0.3], [3, 0.35], [3, 0.4], [4, 0.25], [4, 0.3], [4, 0.4], [2, 0.25], [2, 0.3], [2, 0.4], [2, 0.5]]) {
   const { Rungs, rungSteps } = api;
-  const runs = [...fs.readFileSync(logFile, 'utf8').matchAll(/(\S+) seed (\d+): runs in (\S+) and/g)].map((m) => api.Run.open(m[3]));
+  const runs = loggedRuns(logFile).map((x) => api.Run.open(x.full));
   console.log(`replayed on ${runs.length} full runs`);
   console.log('| eta | min_fraction | steps ratio (no lag) | same best |');
   console.log('|---|---|---|---|');

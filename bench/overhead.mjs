@@ -6,9 +6,7 @@
 // env one after the other, in alternating order (so drift within a round falls on both sides).
 // Printed: the median ratio, the middle half and the range of the rounds' ratios.
 //   [BENCH_REPEATS=9] node bench/run.mjs overhead [configs...]
-import { api, load, log, median, ours, plain, REPEATS, spread } from './common.mjs';
-
-const STEPS = { cartpole: 50_000, lunar_lander: 65_536 };
+import { api, load, log, median, ours, OVERHEAD_STEPS, plain, REPEATS, spread } from './common.mjs';
 
 const middleHalf = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,7 +37,7 @@ export async function overhead(names = ['cartpole', 'lunar_lander'], repeats = R
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const name of names) {
     const loaded = load(name);
-    const n = STEPS[name] ?? 50_000;
+    const n = OVERHEAD_STEPS[name] ?? 50_000;
     const rounds = [];
     for (let i = 0; i < repeats; i++) {
       const r = await round(loaded, n, i % 2 === 1);

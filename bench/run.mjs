@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import path from 'node:path';
 import fs from 'node:fs';
-import { api, human, load, log, median, ours, plain, python, REPEATS, root, tmp } from './common.mjs';
+import { api, human, load, log, median, ours, OVERHEAD_STEPS, plain, python, REPEATS, root, tmp } from './common.mjs';
 import { halving, replay } from './halving.mjs';
 import { overhead } from './overhead.mjs';
 import { rayBench } from './ray.mjs';
@@ -16,7 +16,6 @@ import { rayBench } from './ray.mjs';
  */
 async function layers(names = ['cartpole', 'lunar_lander'], repeats = REPEATS ?? 3) {
   const worker = await api.PythonWorker.start({ maxJobs: 1 });
-  const steps = { cartpole: 50_000, lunar_lander: 65_536 };
   const off = (...names) => Object.fromEntries(['audit_hook', 'fitness_integrity', 'os_isolation'].map((n) => [n, !names.includes(n)]));
   const variants = {
     'all layers': off(),
@@ -29,7 +28,7 @@ async function layers(names = ['cartpole', 'lunar_lander'], repeats = REPEATS ??
   console.log(`|---|---|${Object.keys(variants).map(() => '---').join('|')}|`);
   for (const name of names) {
     const loaded = load(name);
-    const n = steps[name] ?? 50_000;
+    const n = OVERHEAD_STEPS[name] ?? 50_000;
     const plainRuns = [];
     const ourRuns = Object.fromEntries(Object.keys(variants).map((v) => [v, []]));
     for (let i = 0; i < repeats; i++) {

@@ -14,6 +14,7 @@ protocol) nor, as is, on its stderr (the client's log).
 
 from __future__ import annotations
 
+import importlib.machinery
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -36,11 +37,11 @@ from .confine import clean_environment, confine_job, describe_isolation
 from .context import JobContext
 from .errors import JobFailure
 from .joboutput import READ_CHUNK, OutputCapture, grow_pipe, no_output, output_log, redirect_output
+from .jobtree import MB, ProcessTree, kill_tree
 from .protocol_types import EventName, JobsResult, JobWhere
 
 EventSink = Callable[[EventName, Mapping[str, Any]], None]
 
-MB = 1024 * 1024
 MEMORY_CHECK_S = 0.25  # how often a job's process tree is measured against its memory limit
 
 
@@ -126,6 +127,19 @@ class JobQueue:
         raise NotImplementedError
 
 
+def _jobs_without_host_script() -> None:
+    """multiprocessing sets up every process the forkserver forks as a child of the process that
+    asked: it runs that process's `__main__` again as `__mp_main__`, unless it is a package's
+    `__main__`. A job needs nothing from its host's main script, and running it again costs the
+    job its start: on a Ray node the host is Ray's worker script, whose imports (ray, grpc) took
+    1.2 s of every job. A script's `__main__` (no spec) is named as a package's, which
+    multiprocessing.spawn._fixup_main_from_name leaves alone; `python -m` hosts (the worker's
+    own `stable_eureka_worker.__main__`) keep theirs."""
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None and getattr(main, "__file__", None):
+        main.__spec__ = importlib.machinery.ModuleSpec("stable_eureka_job_host.__main__", None)
+
+
 def local_where(wall_s: float, attempts: int = 1) -> JobWhere:
     """Where a job of this machine ran (protocol JobWhere)."""
     return {"executor": "local", "node_id": None, "host": socket.gethostname(), "ip": None, "wall_s": round(wall_s, 3), "attempts": attempts}
@@ -152,6 +166,7 @@ class LocalProcessExecutor(JobQueue):
         self._poll_s = poll_s
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(self.PRELOAD)
+        _jobs_without_host_script()
         self._seq = itertools.count()
         self._isolation_logged = False
 
@@ -165,7 +180,7 @@ class LocalProcessExecutor(JobQueue):
         for job in jobs:
             job.cancelled = True
             if job.process is not None and job.process.is_alive():
-                _kill_tree(job.process.pid)
+                kill_tree(job.process.pid)
 
     def _run(self, job: _Job) -> None:
         try:
@@ -264,8 +279,7 @@ class LocalProcessExecutor(JobQueue):
 
         started = time.monotonic()
         verdict: dict[str, Any] | None = None
-        ps = _process(proc.pid)
-        tree = _ProcessTree(ps) if ps is not None else None
+        tree = ProcessTree.of(proc.pid)
         next_check = 0.0
         next_memory_check = 0.0
         while True:
@@ -294,14 +308,14 @@ class LocalProcessExecutor(JobQueue):
                 if tree.rss_mb(elapsed) > job.limits.memory_mb:
                     verdict = _failure("out_of_memory", phase, f"used more than the memory limit of {job.limits.memory_mb:g} MB")
             if verdict is not None:
-                _kill_tree(proc.pid)
+                kill_tree(proc.pid)
                 break
         # Let it exit, still draining: a child blocked on a full output pipe never would.
         deadline = time.monotonic() + 10
         while proc.is_alive() and time.monotonic() < deadline:
             drain(multiprocessing.connection.wait([out_r, proc.sentinel] if out_open else [proc.sentinel], self._poll_s))
         if proc.is_alive():
-            _kill_tree(proc.pid)
+            kill_tree(proc.pid)
             proc.join(timeout=5)
         proc.join(timeout=1)
         # A result sent just before it exited, after the last wait.
@@ -312,54 +326,6 @@ class LocalProcessExecutor(JobQueue):
         while out_open and time.monotonic() < deadline:
             drain(multiprocessing.connection.wait([out_r], 0.05))
         return verdict, result, phase
-
-
-def _process(pid: int) -> psutil.Process | None:
-    try:
-        return psutil.Process(pid)
-    except psutil.Error:
-        return None
-
-
-class _ProcessTree:
-    """A job's process and its children, for their memory. Listing the children walks all of
-    /proc (about 1 ms); a job rarely has any (its sandbox forbids new processes where the host
-    allows it), so the list is refreshed every 2 s and the sizes read every check."""
-
-    LIST_EVERY_S = 2.0
-
-    def __init__(self, root: psutil.Process) -> None:
-        self._root = root
-        self._procs = [root]
-        self._listed_at = -self.LIST_EVERY_S
-
-    def rss_mb(self, now: float) -> float:
-        if now - self._listed_at >= self.LIST_EVERY_S:
-            self._listed_at = now
-            try:
-                self._procs = [self._root] + self._root.children(recursive=True)
-            except psutil.Error:
-                return 0.0
-        total = 0
-        for p in self._procs:
-            try:
-                total += p.memory_info().rss
-            except psutil.Error:
-                pass  # a child that exited since the list was made
-        return total / MB
-
-
-def _kill_tree(pid: int) -> None:
-    try:
-        parent = psutil.Process(pid)
-        procs = parent.children(recursive=True) + [parent]
-    except psutil.Error:
-        return
-    for p in procs:
-        try:
-            p.kill()
-        except psutil.Error:
-            pass
 
 
 # --- inside the child ---------------------------------------------------------------------

@@ -14,11 +14,9 @@ and may run several in turn (raypool.py keeps it warm between jobs).
 
 from __future__ import annotations
 
-import importlib.machinery
 import os
 import shutil
 import socket
-import sys
 import tempfile
 import threading
 import time
@@ -73,7 +71,6 @@ class JobRunner:
             # without one must not find the node's GPUs anyway (device: cuda falls back to
             # the CPU with a warning, as on a machine without a GPU).
             os.environ["CUDA_VISIBLE_DEVICES"] = ""
-        _leave_main_to_ray()
         self._node_id = ray.get_runtime_context().get_node_id()
         self._ip = ray.util.get_node_ip_address()
         self._executor = LocalProcessExecutor(max_jobs=1)
@@ -165,17 +162,6 @@ class JobRunner:
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
-
-
-def _leave_main_to_ray() -> None:
-    """multiprocessing sets up every job process (forked by the forkserver) as a child of this
-    one: it runs this process's `__main__` again as `__mp_main__`, unless that is a package's
-    `__main__`. Here `__main__` is Ray's worker script, whose imports (ray, grpc) took 1.2 s of
-    every job's start; the job never needs it. Named as a package's `__main__`, it is left alone
-    (multiprocessing.spawn._fixup_main_from_name)."""
-    main = sys.modules["__main__"]
-    if getattr(main.__spec__, "name", None) is None:
-        main.__spec__ = importlib.machinery.ModuleSpec("ray_worker_main.__main__", None)
 
 
 def sweep(tmp: str | None = None) -> list[str]:

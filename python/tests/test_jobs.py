@@ -540,3 +540,36 @@ def test_output_capture_keeps_head_and_tail_within_the_cap(tmp_path: Path) -> No
     bare.close()
     assert bare.summary()["dropped"] == 10 + 10_000 + 1 - RESULT_TAIL
     assert set(bare.summary()["tail"]) == {"é", "!"}
+
+
+HOST_SCRIPT = """
+import sys
+sys.path.insert(0, {python!r})
+with open({marker!r}, "a") as f:
+    f.write("ran\\n")  # each run of this script's top level
+
+if __name__ == "__main__":
+    from stable_eureka_worker.jobs import Limits, LocalProcessExecutor
+
+    ex = LocalProcessExecutor(max_jobs=1)
+    params = {{"env": {env!r}, "code": {code!r}, "smoke": {{"steps": 50, "seed": 0}}, "reward_file": "reward.py"}}
+    result = ex.submit("j", "smoke", params, Limits(wall_s=120, memory_mb=2048), lambda *_: None).result(timeout=180)
+    print(result["status"])
+    ex.shutdown()
+"""
+
+
+def test_a_job_does_not_run_its_host_script_again(cartpole_env: dict[str, Any], reward_fixture: Callable[[str], str], tmp_path: Path) -> None:
+    """A host started as a script (Ray's worker process is one): multiprocessing would run the
+    script again in every job process, which cost 1.2 s a job on Ray nodes."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "host.py"
+    python_dir = str(Path(__file__).resolve().parents[1])
+    script.write_text(HOST_SCRIPT.format(python=python_dir, marker=str(marker), env=cartpole_env, code=reward_fixture("good")))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "succeeded"
+    assert marker.read_text().splitlines() == ["ran"]  # the host's own run only

@@ -28,8 +28,6 @@ export function contextSize(messages: ChatMessage[], maxTokens: number): number 
   return Math.max(4096, Math.ceil((promptTokens(messages) + maxTokens) / 1024) * 1024);
 }
 
-
-
 export class OllamaBackend implements LlmBackend {
   readonly name = 'ollama';
   readonly model: string;
@@ -51,7 +49,7 @@ export class OllamaBackend implements LlmBackend {
   }
 
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]> {
-    const limit = await this.modelContext();
+    const limit = await this.modelContext(opts.signal);
     const estimate = promptTokens(messages, 4);
     if (limit !== null && estimate > limit) {
       throw new LlmError('bad_request', `ollama at ${this.host}: the prompt needs about ${estimate} tokens, more than the ${limit}-token context of '${this.model}': ${SHORTEN}`, false);
@@ -125,16 +123,17 @@ export class OllamaBackend implements LlmBackend {
   }
 
   /** The model's context length as its details say (`<arch>.context_length`), asked once; null when the server does not say. */
-  private async modelContext(): Promise<number | null> {
+  private async modelContext(signal?: AbortSignal): Promise<number | null> {
     if (this.contextLength !== undefined) return this.contextLength;
     try {
       // a short timeout of its own: a server that does not answer this is asked the chat anyway
-      const client = new Ollama({ host: this.host, fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(10_000) }) });
+      const client = new Ollama({ host: this.host, fetch: (input, init) => fetch(input, { ...init, signal: requestSignal(10_000, signal) }) });
       const details = await client.show({ model: this.model });
       const info = (details.model_info ?? {}) as unknown as Record<string, unknown>;
       const key = Object.keys(info).find((k) => k.endsWith('.context_length'));
       this.contextLength = key !== undefined && Number.isFinite(Number(info[key])) ? Number(info[key]) : null;
     } catch {
+      if (signal?.aborted) throw new LlmError('cancelled', `ollama at ${this.host}: cancelled`, false);
       this.contextLength = null; // an older server, or no such model: the chat request says which
     }
     return this.contextLength;

@@ -33,6 +33,17 @@ interface CallResult {
   attempts: number;
 }
 
+/** Sample i's completion from a call's result, with the given shares of the call's tokens. */
+function completion(c: CallResult, i: number, share = { prompt: 1, completion: 1 }): Completion {
+  return {
+    ...answerAndThinking(c.texts.get(i) ?? '', c.reasoning.get(i) ?? ''),
+    promptTokens: Math.round(c.promptTokens * share.prompt),
+    completionTokens: Math.round(c.completionTokens * share.completion),
+    ms: c.ms,
+    attempts: c.attempts,
+  };
+}
+
 export class OpenAiBackend implements LlmBackend {
   readonly name = 'openai';
   readonly model: string;
@@ -61,13 +72,8 @@ export class OpenAiBackend implements LlmBackend {
     if (this.ignoresN || opts.n === 1) return this.oneEach(messages, opts, all);
     const call = await this.call(messages, opts, opts.n, (i) => i, opts.seed);
     const got = [...call.texts.keys()].filter((i) => i < opts.n);
-    const shared = (i: number): Completion => ({
-      ...answerAndThinking(call.texts.get(i) ?? '', call.reasoning.get(i) ?? ''),
-      promptTokens: i === got[0] ? call.promptTokens : 0,
-      completionTokens: Math.round(call.completionTokens / Math.max(1, got.length)),
-      ms: call.ms,
-      attempts: call.attempts,
-    });
+    // one call serves them all: its prompt counted once, its output split evenly
+    const shared = (i: number) => completion(call, i, { prompt: i === got[0] ? 1 : 0, completion: 1 / Math.max(1, got.length) });
     const missing = all.filter((i) => !call.texts.has(i));
     if (!missing.length) return all.map(shared);
     // Fewer choices than asked: this server ignores `n`. The rest as generate requests of one.
@@ -82,7 +88,7 @@ export class OpenAiBackend implements LlmBackend {
     return mapLimit(indexes, this.concurrency, async (i) => {
       // each its own seed: a server that honours the seed would answer the same text K times
       const c = await this.call(messages, opts, 1, () => i, opts.seed === undefined ? undefined : opts.seed + i);
-      return { ...answerAndThinking(c.texts.get(i) ?? '', c.reasoning.get(i) ?? ''), promptTokens: c.promptTokens, completionTokens: c.completionTokens, ms: c.ms, attempts: c.attempts };
+      return completion(c, i);
     });
   }
 
@@ -137,7 +143,7 @@ export class OpenAiBackend implements LlmBackend {
       if (s === 401 || s === 403) return new LlmError('auth', `${this.where} refused the API key (${s})`, false);
       if (s === 404) return new LlmError('model_missing', `${this.where} has no model '${this.model}' (404): set eureka.model`, false);
       if (s === 429) return new LlmError('rate_limited', `${this.where}: too many requests (429)`, true);
-      if (err.code === 'context_length_exceeded' || /maximum context length|context length|context window/i.test(err.message)) {
+      if (err.code === 'context_length_exceeded' || /context (length|window)/i.test(err.message)) {
         // OpenAI: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens."
         const [limit, asked] = [...err.message.matchAll(/(\d+) tokens/g)].map((m) => m[1]);
         const sizes = limit && asked ? `the prompt needs ${asked} tokens, more than the ${limit}-token context of '${this.model}'` : `the prompt does not fit the context of '${this.model}' (${err.message})`;
