@@ -79,6 +79,8 @@ describe('loadConfig: valid files', () => {
       timeout_s: 300,
       max_retries: 3,
       check_retries: 2,
+      headers: {},
+      api_key_env: null,
       concurrency: 4,
       selection: 'halving',
       halving: { eta: 4, min_fraction: 0.25 },
@@ -149,6 +151,8 @@ describe('loadConfig: valid files', () => {
         timeout_s: 300,
         max_retries: 3,
         check_retries: 2,
+        headers: {},
+        api_key_env: null,
         concurrency: 4,
         selection: 'halving',
         halving: { eta: 4, min_fraction: 0.25 },
@@ -291,6 +295,18 @@ describe('loadConfig: errors', () => {
     expect(c.compute).toEqual({ executor: 'ray', ray: { address: '10.0.0.1:6379', num_cpus: 1, num_gpus: 0.5 } });
     const e = configError(() => validateConfig(parseYamlForTest(MINIMAL + 'compute: {executor: slurm}\n'), 'c.yml'));
     expect(e.message).toBe("c.yml: compute.executor: 'slurm' is not one of local, ray. Set compute.executor to one of them.");
+  });
+
+  it("reads a gateway's headers and key variable, and names a bad one without showing a header's value", () => {
+    const ok = validateConfig(parseYamlForTest(MINIMAL.replace('backend: ollama, ', 'backend: ollama, api_key_env: OPENROUTER_API_KEY, headers: {HTTP-Referer: "https://x.org"}, ')), 'c.yml');
+    expect(ok.eureka).toMatchObject({ api_key_env: 'OPENROUTER_API_KEY', headers: { 'HTTP-Referer': 'https://x.org' } });
+    const text = MINIMAL.replace('backend: ollama, ', 'backend: ollama, api_key_env: my-key, headers: {"bad header": x, api-key: 12345}, ');
+    const e = configError(() => validateConfig(parseYamlForTest(text), 'c.yml'));
+    expect(e.issues.map((i) => i.keyPath)).toEqual(['eureka.headers.bad header', 'eureka.headers.api-key', 'eureka.api_key_env']);
+    expect(e.message).toContain("eureka.headers.bad header: 'bad header' is not an HTTP header name. Use letters, digits and dashes");
+    expect(e.message).toContain('eureka.headers.api-key: the value is a number, not a string. Set eureka.headers.api-key to a string (a secret as ${NAME}');
+    expect(e.message).not.toContain('12345');
+    expect(e.message).toContain("eureka.api_key_env: 'my-key' is not an environment variable name.");
   });
 
   it('names a missing required section (rl)', () => {

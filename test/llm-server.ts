@@ -14,7 +14,7 @@ export type Scripted =
 
 export interface LoopbackLlm {
   url: string;
-  requests: { path: string; body: Record<string, unknown> }[];
+  requests: { path: string; body: Record<string, unknown>; headers: http.IncomingHttpHeaders }[];
   /** Answers in order; when empty, every request gets `fallback`. */
   script: Scripted[];
   /** Asked first: an answer chosen by the request (e.g. by its last message), or undefined. */
@@ -47,7 +47,7 @@ export async function startLoopbackLlm(fallback: Scripted = { text: 'ok' }): Pro
         res.writeHead(200, { 'content-type': 'application/json' });
         return void res.end(JSON.stringify({ license: '', modelfile: '', parameters: '', template: '', details: {}, model_info: { 'general.architecture': 'llama', 'llama.context_length': state.contextLength }, capabilities: ['completion'] }));
       }
-      state.requests.push({ path: req.url ?? '', body });
+      state.requests.push({ path: req.url ?? '', body, headers: req.headers });
       const step = state.respond?.(body) ?? state.script.shift() ?? state.fallback;
       if ('status' in step) {
         res.writeHead(step.status, { 'content-type': 'application/json' });

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initialMessages } from '../src/prompts';
 import { contextSize, OllamaBackend } from '../src/llm/ollama';
 import { OpenAiBackend } from '../src/llm/openai';
+import { backendFromConfig } from '../src/llm/factory';
+import { EurekaSchema } from '../src/config/index';
 import { splitThinking } from '../src/llm/thinking';
 import { LlmError } from '../src/llm/types';
 import { extractReward } from '../src/extract';
@@ -107,6 +109,27 @@ describe('ollama backend', () => {
 
 // A reasoning model's thoughts, with a reward in them that must never be used.
 const THOUGHT = 'The pole should stay up. Maybe:\n```python\ndef compute_reward(self):\n    return 1.0, {"alive": 1.0}\n```\nNo, pay for the angle.';
+
+describe("a gateway's headers and key (eureka.headers, eureka.api_key_env)", () => {
+  const eureka = (extra: Record<string, unknown>) => EurekaSchema.parse({ backend: 'ollama', model: 'qwen2.5-coder', host: server.url, max_retries: 0, ...extra });
+  const env = { PROXY_KEY: 'k-123', TEAM: 'team-7' };
+
+  it('ollama: sends the headers, with ${NAME} read from the environment, and the key as a bearer token', async () => {
+    const backend = backendFromConfig(eureka({ headers: { 'X-Team': 'eureka ${TEAM}' }, api_key_env: 'PROXY_KEY' }), env);
+    await backend.generate(messages, { n: 1 });
+    expect(server.requests[0]!.headers).toMatchObject({ 'x-team': 'eureka team-7', authorization: 'Bearer k-123' });
+  });
+
+  it('openai: the key from the variable api_key_env names, in place of OPENAI_API_KEY', async () => {
+    const backend = backendFromConfig(eureka({ backend: 'openai', host: `${server.url}/v1`, headers: { 'HTTP-Referer': 'https://example.org' }, api_key_env: 'PROXY_KEY' }), env);
+    await backend.generate(messages, { n: 1 });
+    expect(server.requests[0]!.headers).toMatchObject({ 'http-referer': 'https://example.org', authorization: 'Bearer k-123' });
+  });
+
+  it('names the header and the variable that is not set', () => {
+    expect(() => backendFromConfig(eureka({ headers: { 'api-key': '${AZURE_KEY}' } }), env)).toThrow(/eureka.headers.api-key uses \$\{AZURE_KEY\}, which is not set: export AZURE_KEY/);
+  });
+});
 
 describe('thinking, kept apart from the answer', () => {
   it('splits <think> blocks out of a text, closed, unclosed or opened by the template', () => {

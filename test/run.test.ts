@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson, readJsonl } from '../src/run/files';
 import type { BenchmarkRecord, FinalRecord, LlmCallRecord, RunEvent, SampleRecord } from '../src/run/layout';
+import { writeReport } from '../src/report/index';
 import { Run } from '../src/run/run';
 import { shutdownWorker } from '../src/worker/client';
 import type { EvalPoint } from '../src/worker/protocol/index';
@@ -278,6 +279,60 @@ describe('a run with OpenAI', () => {
     const resumed = Run.open(run.dir);
     await resumed.runAll();
     expect(resumed.record.status).toBe('done');
+  });
+});
+
+describe("a gateway's headers and key", () => {
+  it('reach the server, never the run folder or the report, and are sent again on resume', async () => {
+    process.env.SE_TEST_GATEWAY_KEY = 'sk-gateway-secret-1';
+    process.env.SE_TEST_ORG_SECRET = 'org-secret-2';
+    llm.requests.length = 0;
+    llm.respond = undefined;
+    llm.script = [{ status: 404, body: JSON.stringify({ error: { message: 'model not found' } }) }];
+    const dir = tempDir('se-run-headers-');
+    const eureka = [
+      '  backend: openai',
+      '  model: gpt-test',
+      `  host: ${llm.url}/v1`,
+      '  iterations: 1',
+      '  samples: 1',
+      '  api_key_env: SE_TEST_GATEWAY_KEY',
+      '  headers:',
+      '    HTTP-Referer: https://example.org/eureka-notebook',
+      '    X-Org-Key: "${SE_TEST_ORG_SECRET}"',
+    ].join('\n');
+    const config = writeConfig(dir, eureka, { gif: false });
+    const run = Run.create(config, { cwd: dir });
+    await expect(run.runAll()).rejects.toThrow(/no model/);
+    const sent = () => llm.requests.at(-1)!.headers;
+    expect(sent()).toMatchObject({ authorization: 'Bearer sk-gateway-secret-1', 'http-referer': 'https://example.org/eureka-notebook', 'x-org-key': 'org-secret-2' });
+
+    llm.requests.length = 0;
+    llm.script = [{ text: GOOD_A }];
+    const resumed = Run.open(run.dir);
+    await resumed.runAll();
+    expect(resumed.record.status).toBe('done');
+    expect(llm.requests).toHaveLength(1);
+    expect(sent()).toMatchObject({ authorization: 'Bearer sk-gateway-secret-1', 'x-org-key': 'org-secret-2' });
+
+    await writeReport(run.dir);
+    const files = fs.readdirSync(run.dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['config.yml', 'config.json', 'report.html']));
+    for (const f of files.filter((f) => !f.name.endsWith('.zip'))) {
+      const text = fs.readFileSync(path.join(f.parentPath, f.name), 'utf8');
+      for (const secret of ['sk-gateway-secret-1', 'org-secret-2', 'SE_TEST_GATEWAY_KEY', 'SE_TEST_ORG_SECRET', 'X-Org-Key', 'eureka-notebook']) {
+        expect(text.includes(secret), `${secret} in ${path.join(f.parentPath, f.name)}`).toBe(false);
+      }
+    }
+    // the rest of the config file is kept as written
+    expect(fs.readFileSync(path.join(run.dir, 'config.yml'), 'utf8')).toMatch(/model: gpt-test[\s\S]*class_name: CartPoleEnv/);
+  });
+
+  it('name the variable that is not set', async () => {
+    delete process.env.SE_TEST_UNSET_KEY;
+    const dir = tempDir('se-run-nokey-');
+    const config = writeConfig(dir, `  backend: openai\n  model: gpt-test\n  host: ${llm.url}/v1\n  iterations: 1\n  samples: 1\n  api_key_env: SE_TEST_UNSET_KEY`, { gif: false });
+    await expect(Run.create(config, { cwd: dir }).runAll()).rejects.toThrow(/api_key_env names SE_TEST_UNSET_KEY, which is not set: export SE_TEST_UNSET_KEY=/);
   });
 });
 

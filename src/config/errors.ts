@@ -71,6 +71,11 @@ export function toIssues(zodIssues: z.core.$ZodIssue[], raw: unknown): ConfigIss
             : `Remove it; known keys${keyPath ? ` under ${keyPath}` : ''} are ${known.join(', ')}.`,
         });
       }
+    } else if (iss.code === 'invalid_key') {
+      out.push({ keyPath, problem: `'${String(iss.path.at(-1))}' is not an HTTP header name`, hint: 'Use letters, digits and dashes, as in HTTP-Referer.' });
+    } else if (iss.path[0] === 'eureka' && iss.path[1] === 'headers' && iss.path.length > 2) {
+      // a header's value may be a key: named by its kind, never shown
+      out.push({ keyPath, problem: `the value is ${kind(value)}, not ${want}`, hint: `Set ${keyPath} to ${want} (a secret as \${NAME}, read from the environment).` });
     } else if (iss.code === 'invalid_type' && value == null && iss.expected === 'object') {
       const key = String(iss.path.at(-1) ?? '');
       out.push({

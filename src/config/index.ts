@@ -5,6 +5,7 @@
  * - schema.ts: the zod schemas, their inferred types and the constant lists.
  * - errors.ts: ConfigError, and zod issues turned into messages naming file, key and fix.
  * - load.ts: reading and parsing the YAML, validating, resolving the env folder, overrides.
+ * - requestOptions.ts: the LLM request options (headers, api_key_env) kept out of run folders.
  *
  * Used by the CLI (cli/), the run stages (run/), envs.ts, training.ts, llm/factory.ts,
  * notebook/run.ts and the public API (src/index.ts). Import from here, not from the modules.
@@ -51,3 +52,11 @@ export {
   type LoadedConfig,
   type Overrides,
 } from './load';
+export {
+  REQUEST_OPTION_KEYS,
+  requestOptionsFrom,
+  withRequestOptions,
+  withoutRequestOptions,
+  yamlWithoutRequestOptions,
+  type RequestOptions,
+} from './requestOptions';

@@ -63,7 +63,7 @@ const pyyamlTags = (tags: Tags): Tags =>
       : ({ ...t, test: t.identify?.(true) ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ } as ScalarTag),
   );
 
-function parseYaml(text: string, file: string): unknown {
+export function parseYaml(text: string, file: string): unknown {
   const doc = parseDocument(text, { version: '1.1', customTags: pyyamlTags, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(

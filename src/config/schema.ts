@@ -37,6 +37,17 @@ const eurekaOurs = {
   max_retries: nonNegInt().default(3),
   /** How many times a reward that fails its checks goes back to the LLM for a fix. Default: 2. */
   check_retries: nonNegInt().default(2),
+  /**
+   * Extra HTTP headers of every LLM request, for gateways (OpenRouter's HTTP-Referer, Azure's
+   * api-key). A value may name environment variables as `${NAME}`, so a secret stays out of the
+   * file. Never written to the run folder (config/requestOptions.ts). Default: none.
+   */
+  headers: optionalSection(z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, expect('an HTTP header name')), z.string(expect('a string')), expect('a mapping of header names to strings'))),
+  /**
+   * The environment variable that holds the API key (default: OPENAI_API_KEY for 'openai';
+   * for 'ollama' none, or this one sent as a bearer token). Never written to the run folder.
+   */
+  api_key_env: text().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, expect('an environment variable name')).nullable().default(null),
   /** LLM requests in flight at once. Default: 4. */
   concurrency: posInt().default(4),
   /**

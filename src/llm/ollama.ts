@@ -16,6 +16,10 @@ export interface OllamaOptions {
   retry?: RetryPolicy;
   concurrency?: number;
   keepAlive?: string | number;
+  /** Sent with every request (eureka.headers). */
+  headers?: Record<string, string>;
+  /** Sent as a bearer token (eureka.api_key_env), for a server behind an authenticating proxy. */
+  apiKey?: string;
 }
 
 /** A prompt's tokens, estimated from its characters (3 a token: generous; 4: about right for code and English). */
@@ -36,6 +40,7 @@ export class OllamaBackend implements LlmBackend {
   private readonly retry: RetryPolicy;
   private readonly concurrency: number;
   private readonly keepAlive?: string | number;
+  private readonly headers: Record<string, string>;
   /** The model's context window from `ollama show` (undefined: not asked yet; null: unknown). */
   private contextLength: number | null | undefined;
 
@@ -46,6 +51,7 @@ export class OllamaBackend implements LlmBackend {
     this.retry = opts.retry ?? { retries: 3, baseDelayMs: 1000 };
     this.concurrency = opts.concurrency ?? 4;
     this.keepAlive = opts.keepAlive;
+    this.headers = { ...(opts.apiKey ? { Authorization: `Bearer ${opts.apiKey}` } : {}), ...opts.headers };
   }
 
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Completion[]> {
@@ -78,6 +84,7 @@ export class OllamaBackend implements LlmBackend {
     // (the client would keep only "fetch failed").
     const client = new Ollama({
       host: this.host,
+      headers: this.headers,
       fetch: async (input, init) => {
         try {
           return await fetch(input, { ...init, signal });
@@ -127,7 +134,7 @@ export class OllamaBackend implements LlmBackend {
     if (this.contextLength !== undefined) return this.contextLength;
     try {
       // a short timeout of its own: a server that does not answer this is asked the chat anyway
-      const client = new Ollama({ host: this.host, fetch: (input, init) => fetch(input, { ...init, signal: requestSignal(10_000, signal) }) });
+      const client = new Ollama({ host: this.host, headers: this.headers, fetch: (input, init) => fetch(input, { ...init, signal: requestSignal(10_000, signal) }) });
       const details = await client.show({ model: this.model });
       const info = (details.model_info ?? {}) as unknown as Record<string, unknown>;
       const key = Object.keys(info).find((k) => k.endsWith('.context_length'));

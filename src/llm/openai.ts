@@ -1,6 +1,7 @@
 /**
  * OpenAI and compatible servers through the `openai` npm client: all K samples in one call
- * (`n`), streamed; `baseURL` for any compatible server; the key from OPENAI_API_KEY.
+ * (`n`), streamed; `baseURL` for any compatible server; the key from OPENAI_API_KEY (or the
+ * variable eureka.api_key_env names); a gateway's headers from eureka.headers.
  * Many compatible servers (llama.cpp's server, LM Studio, some gateways) ignore `n` and answer
  * one choice: the missing samples are asked for again as requests of one (at most
  * `concurrency` at once, each with its own seed), and from then on this backend asks K
@@ -15,7 +16,10 @@ import { LlmError, SHORTEN, type Completion, type GenerateOptions, type LlmBacke
 export interface OpenAiOptions {
   model: string;
   baseURL?: string;
+  /** Default: OPENAI_API_KEY (eureka.api_key_env names another variable). */
   apiKey?: string;
+  /** Sent with every request (eureka.headers). */
+  headers?: Record<string, string>;
   timeoutMs?: number;
   retry?: RetryPolicy;
   /** Requests of one at once, for a server that ignores `n` (eureka.concurrency). */
@@ -63,7 +67,7 @@ export class OpenAiBackend implements LlmBackend {
     this.retry = opts.retry ?? { retries: 3, baseDelayMs: 1000 };
     this.concurrency = opts.concurrency ?? 4;
     // Retries are ours (one policy for every backend), so the client's own are off.
-    this.client = new OpenAI({ apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: this.timeoutMs });
+    this.client = new OpenAI({ apiKey, baseURL: opts.baseURL, maxRetries: 0, timeout: this.timeoutMs, defaultHeaders: opts.headers });
     this.where = opts.baseURL ? `the OpenAI-compatible server at ${opts.baseURL}` : 'OpenAI';
   }
 

@@ -6,8 +6,9 @@
  *
  *   <run>/
  *     run.json                  RunRecord: status, backend/model, best so far, final figures
- *     config.yml                the config file as given (byte for byte)
- *     config.json               the effective config (overrides applied); resume reads this
+ *     config.yml                the config file as given, less eureka.headers and api_key_env
+ *     config.json               the effective config (overrides applied; less those two, which
+ *                               resume reads from the config file again); resume reads this
  *     env.json                  the env as described by the worker (call site, code shown, spaces)
  *     events.jsonl              RunEvent per line, appended as things happen
  *     llm_calls.jsonl           LlmCallRecord per LLM request (tokens, time, attempts, errors)
@@ -38,6 +39,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { withoutRequestOptions, yamlWithoutRequestOptions, type Config } from '../config/index';
 import type { ChatMessage } from '../prompts';
 import type { RungEntry } from './halving';
 import type { EnvDescription, EvalPoint, TrainResult } from '../worker/protocol/index';
@@ -212,8 +214,9 @@ export class RunFolder {
   // --- writing (each write whole, or one appended line: a kill leaves old or new) ----------
 
   saveRun = (r: RunRecord) => writeJson(runPaths.run(this.dir), r);
-  saveConfig = (config: unknown) => writeJson(runPaths.configJson(this.dir), config);
-  copyConfigYaml = (from: string) => fs.copyFileSync(from, runPaths.configYaml(this.dir));
+  /** The request options (a gateway's headers, the key's variable) never reach the folder. */
+  saveConfig = (config: Config) => writeJson(runPaths.configJson(this.dir), withoutRequestOptions(config));
+  copyConfigYaml = (from: string) => writeText(runPaths.configYaml(this.dir), yamlWithoutRequestOptions(fs.readFileSync(from, 'utf8')));
   saveEnv = (e: EnvDescription) => writeJson(runPaths.env(this.dir), e);
   appendEvent = (e: RunEvent & { at: string }) => appendJsonl(runPaths.events(this.dir), e);
   appendLlmCall = (r: LlmCallRecord) => appendJsonl(runPaths.llmCalls(this.dir), r);

@@ -138,7 +138,7 @@ export interface RunRecord {
   status: RunStatus;
   created: string;
   updated: string;
-  /** The config file this run was started from (config.yml holds its text). */
+  /** The config file this run was started from (config.yml holds its text); a resume reads eureka.headers and api_key_env from it. */
   config_file: string;
   env_dir: string;
   env_class: string;

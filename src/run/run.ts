@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { applyOverrides, validateConfig, loadConfig, type Config, type LoadedConfig, type Overrides } from '../config/index';
+import { applyOverrides, validateConfig, loadConfig, requestOptionsFrom, withRequestOptions, type Config, type LoadedConfig, type Overrides } from '../config/index';
 import { envRefFromConfig } from '../envs';
 import { backendFromConfig } from '../llm/factory';
 import { LOCAL_MODEL_NAME } from '../llm/local';
@@ -169,6 +169,8 @@ export class Run {
       record.iterations = config.eureka.iterations;
     }
     if (!fs.existsSync(record.env_dir)) throw new Error(`${abs}: the run's env folder ${record.env_dir} no longer exists; put it back there`);
+    // headers and api_key_env are never saved in the folder: its config file has them
+    config = withRequestOptions(config, requestOptionsFrom(record.config_file));
     return new Run(abs, { file: record.config_file, config, envDir: record.env_dir }, record, opts);
   }
 
