@@ -79,17 +79,24 @@ export function initialMessages(env: PromptEnv, opts: PromptOptions = {}): ChatM
 }
 
 /**
- * A template file of `key: text` lines (one sentence per key, for texts assembled from parts);
- * every key must be there, so a template edited by hand fails loudly, not with a blank.
+ * A template file of `key: text` lines (one sentence per key, for texts assembled from parts).
+ * A key a user's prompt folder lacks (one copied before the key existed) is the shipped
+ * sentence; a key the shipped file lacks is an error, so a sentence is never a blank.
  */
 export function keyedLines<K extends string>(name: string, keys: readonly K[], dir?: string): Record<K, string> {
-  const out: Record<string, string> = {};
-  for (const line of template(name, dir).split('\n')) {
-    const m = /^(\w+):\s(.*)$/.exec(line);
-    if (m) out[m[1]!] = m[2]!;
-  }
-  const missing = keys.filter((k) => !(k in out));
-  if (missing.length) throw new Error(`prompt template ${name}.md has no line for ${missing.join(', ')}`);
+  const read = (from?: string) => {
+    const out: Record<string, string> = {};
+    for (const line of template(name, from).split('\n')) {
+      const m = /^(\w+):\s(.*)$/.exec(line);
+      if (m) out[m[1]!] = m[2]!;
+    }
+    return out;
+  };
+  const own = read(dir);
+  const missing = keys.filter((k) => !(k in own));
+  const out = missing.length && dir !== undefined && path.resolve(dir) !== promptsDir ? { ...read(), ...own } : own;
+  const absent = keys.filter((k) => !(k in out));
+  if (absent.length) throw new Error(`prompt template ${name}.md has no line for ${absent.join(', ')}`);
   return out as Record<K, string>;
 }
 

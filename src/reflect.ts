@@ -53,7 +53,56 @@ export function evalSeries(evals: EvalPoint[], points = 10): Series[] {
   ];
 }
 
-const LINE_KEYS = ['hacking', 'flat', 'dominating', 'stalled', 'failures', 'failure', 'stopped', 'stopped_sample'] as const;
+/** Ranks 1..n, ties sharing their mean rank. */
+function ranks(xs: number[]): number[] {
+  const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(xs.length);
+  for (let lo = 0; lo < order.length; ) {
+    let hi = lo;
+    while (hi + 1 < order.length && order[hi + 1]![0] === order[lo]![0]) hi++;
+    for (let k = lo; k <= hi; k++) out[order[k]![1]] = (lo + hi) / 2 + 1;
+    lo = hi + 1;
+  }
+  return out;
+}
+
+/** Spearman's rank correlation of paired values; null when either side never varies. */
+export function rankCorrelation(xs: number[], ys: number[]): number | null {
+  const [rx, ry] = [ranks(xs), ranks(ys)];
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const [mx, my] = [mean(rx), mean(ry)];
+  let [sxy, sxx, syy] = [0, 0, 0];
+  for (let i = 0; i < rx.length; i++) {
+    const [dx, dy] = [rx[i]! - mx, ry[i]! - my];
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
+}
+
+/** Fewer evaluation episodes than this say too little about how reward and fitness relate. */
+export const MIN_CORRELATION_EPISODES = 8;
+/** Below this the reward barely tells a good episode from a bad one; at or below -LOW it opposes the task. */
+const LOW_CORRELATION = 0.3;
+
+/**
+ * How well the reward ranks the evaluation episodes of a training as the task does: Spearman's
+ * correlation of each episode's reward sum with its fitness_score, over every evaluation (ranks,
+ * so a reward on another scale or bent by a square still scores 1). Null when there are too few
+ * episodes or the fitness never varied (nothing to agree with).
+ */
+export function rewardFitnessCorrelation(evals: EvalPoint[]): { rho: number; episodes: number } | null {
+  const episodes = evals.flatMap((e) => e.episodes ?? []).filter((ep) => Number.isFinite(ep.reward) && Number.isFinite(ep.fitness));
+  if (episodes.length < MIN_CORRELATION_EPISODES) return null;
+  const rho = rankCorrelation(
+    episodes.map((ep) => ep.reward),
+    episodes.map((ep) => ep.fitness),
+  );
+  return rho === null ? null : { rho, episodes: episodes.length };
+}
+
+const LINE_KEYS = ['hacking', 'flat', 'dominating', 'stalled', 'correlation', 'uncorrelated', 'anticorrelated', 'failures', 'failure', 'stopped', 'stopped_sample'] as const;
 type LineKey = (typeof LINE_KEYS)[number];
 
 const lines = (dir?: string): Record<LineKey, string> => keyedLines('lines', LINE_KEYS, dir);
@@ -95,6 +144,8 @@ export function diagnose(evals: EvalPoint[], dir?: string): string[] {
   }
   const best = Math.max(...evals.map((e) => e.fitness_mean));
   if (evals.length >= 3 && best <= first.fitness_mean) warnings.push(fill(t.stalled, { fitness: round(first.fitness_mean) }));
+  const c = rewardFitnessCorrelation(evals);
+  if (c && c.rho < LOW_CORRELATION) warnings.push(fill(c.rho <= -LOW_CORRELATION ? t.anticorrelated : t.uncorrelated, { rho: c.rho.toFixed(2), episodes: c.episodes }));
   return warnings;
 }
 
@@ -123,6 +174,7 @@ export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: 
   const t = lines(opts.dir);
   const series = evalSeries(best.evals, opts.points ?? 10);
   const warnings = diagnose(best.evals, opts.dir);
+  const correlation = rewardFitnessCorrelation(best.evals);
   const failed = all.filter((s) => s.failure);
   const failures = failed.length
     ? '\n' + [t.failures, ...failed.map((s) => failureLine(t, s))].join('\n') + '\n'
@@ -150,6 +202,7 @@ export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: 
     best_code: best.code.trimEnd(),
     points: series[0]!.values.length,
     statistics: series.map(seriesLine).join('\n'),
+    correlation: correlation ? fill(t.correlation, { rho: correlation.rho.toFixed(2), episodes: correlation.episodes }) : '',
     warnings: warnings.length ? '\n' + warnings.join('\n') + '\n' : '',
     failures,
     stopped: stoppedLine,

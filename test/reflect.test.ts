@@ -3,7 +3,7 @@ import { checkFailureText, executionErrorMessage, fill, initialMessages, keyedLi
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { diagnose, reflect, round, seriesLine, subsample, type SampleOutcome } from '../src/reflect';
+import { diagnose, rankCorrelation, reflect, rewardFitnessCorrelation, round, seriesLine, subsample, type SampleOutcome } from '../src/reflect';
 import { selectBest } from '../src/run/selection';
 import type { EvalPoint } from '../src/worker/protocol/index';
 
@@ -17,6 +17,13 @@ const point = (timesteps: number, fitness: number, reward: number, components: R
   episodes: [],
   best: false,
 });
+
+/** Evaluations of `per` episodes each, from [reward, fitness] pairs. */
+const withEpisodes = (pairs: [number, number][], per = 4): EvalPoint[] =>
+  Array.from({ length: Math.ceil(pairs.length / per) }, (_, k) => ({
+    ...point(1000 * (k + 1), 0, 0, {}),
+    episodes: pairs.slice(k * per, (k + 1) * per).map(([reward, fitness], i) => ({ seed: i, reward, fitness, length: 10 })),
+  }));
 
 const env = {
   signature: 'def compute_reward(self, x, action)',
@@ -76,11 +83,13 @@ describe('prompts', () => {
     expect(checkFailureText({ stage: 'forbidden', errors: [p('module_rebound', { name: 'np' }, 'stale')] }, dir)).toBe('- `np` is a module: it cannot be rebound.');
   });
 
-  it('refuses a keyed template that lost a line', () => {
+  it("takes a line a user's prompt folder lacks from the shipped file, and refuses one no file has", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'se-prompts-'));
-    fs.writeFileSync(path.join(dir, 'check.md'), 'problem: - {{message}}\n');
-    expect(() => keyedLines('check', ['problem', 'smoke'], dir)).toThrow(/check\.md has no line for smoke/);
-    expect(() => checkFailureText({ stage: 'forbidden', errors: [] }, dir)).toThrow(/no line for problem_at, smoke, no_code/);
+    fs.writeFileSync(path.join(dir, 'check.md'), 'problem: - mine: {{message}}\n');
+    const lines = keyedLines('check', ['problem', 'smoke'], dir);
+    expect(lines.problem).toBe('- mine: {{message}}');
+    expect(lines.smoke).toBe(keyedLines('check', ['smoke']).smoke);
+    expect(() => keyedLines('check', ['problem', 'no_such_line'], dir)).toThrow(/check\.md has no line for no_such_line/);
   });
 
   it('fills the templates into a system and a user message, with the exact signature', () => {
@@ -153,6 +162,33 @@ describe('diagnose', () => {
     expect(w.join('\n')).not.toContain('speed');
   });
 
+  it('ranks rewards against fitness: 1 for any rising relation, -1 for a falling one, ties shared, nothing when one side never varies', () => {
+    const x = [1, 2, 3, 4, 5, 6];
+    expect(rankCorrelation(x, x.map((v) => v ** 3 - 100))).toBeCloseTo(1, 12);
+    expect(rankCorrelation(x, x.map((v) => -v))).toBeCloseTo(-1, 12);
+    expect(rankCorrelation([1, 1, 2, 2], [1, 2, 3, 4])).toBeCloseTo(0.894, 3);
+    expect(rankCorrelation(x, x.map(() => 7))).toBeNull();
+  });
+
+  it('warns when the reward barely tells good episodes from bad, or opposes the task, over the evaluation episodes', () => {
+    // pays for speed: the reward wanders while the fitness climbs
+    const speed = withEpisodes([[5, 1], [1, 2], [4, 3], [2, 4], [6, 5], [3, 6], [1, 7], [5, 8], [2, 9], [4, 10], [3, 11], [6, 12]]);
+    const c = rewardFitnessCorrelation(speed)!;
+    expect(c.episodes).toBe(12);
+    expect(Math.abs(c.rho)).toBeLessThan(0.3);
+    expect(diagnose(speed)).toContain(
+      `Warning: the reward barely tells a good episode from a bad one (rank correlation ${c.rho.toFixed(2)} with fitness_score over 12 evaluation episodes): it pays for something other than the task.`,
+    );
+    // a cost per step in a task that pays for surviving
+    const opposed = withEpisodes(Array.from({ length: 12 }, (_, i) => [-(i + 10), i + 10] as [number, number]));
+    expect(diagnose(opposed)).toContain(
+      'Warning: the more reward an episode earned, the lower its fitness_score (rank correlation -1.00 over 12 evaluation episodes): the reward pays against the task.',
+    );
+    // too few episodes, or a fitness that never varied: nothing to say
+    expect(rewardFitnessCorrelation(withEpisodes([[1, 1], [2, 2], [3, 3]]))).toBeNull();
+    expect(rewardFitnessCorrelation(withEpisodes(Array.from({ length: 12 }, (_, i) => [i, 500] as [number, number])))).toBeNull();
+  });
+
   it('says nothing about a healthy run', () => {
     expect(diagnose([point(1000, 10, 12, { a: 5, b: 7 }), point(2000, 30, 40, { a: 15, b: 25 }), point(3000, 60, 70, { a: 30, b: 40 })])).toEqual([]);
   });
@@ -183,7 +219,15 @@ describe('select and reflect', () => {
     expect(r.text).toContain('- sample 2 (forbidden): line 2: `import os` is not allowed');
     expect(r.text).toContain('- sample 3 (train): timeout');
     expect(r.text).toContain('`fitness_score` is the ground truth');
+    expect(r.text).not.toContain('rank correlation'); // two evaluations without episodes: too few to say
     expect(r.text).not.toMatch(/\{\{|\n\n\n/);
+  });
+
+  it("states the reward's rank correlation with the fitness when there are enough episodes", () => {
+    const evals = withEpisodes(Array.from({ length: 10 }, (_, i) => [i * i, i] as [number, number]), 5);
+    const r = reflect({ sample: 0, code: samples[0]!.code, evals }, [])!;
+    expect(r.text).toContain('Reward against fitness_score over the 10 evaluation episodes: rank correlation 1.00 (1: the reward ranks episodes exactly as the task does');
+    expect(r.warnings.join('\n')).not.toContain('rank correlation');
   });
 
   it('has nothing to reflect on when no sample trained', () => {

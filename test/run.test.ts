@@ -256,6 +256,22 @@ describe('a run with OpenAI', () => {
     expect(run.record.benchmark).toBeNull();
   });
 
+  it("tells the LLM how well its reward ranks the evaluation episodes as the fitness does", async () => {
+    llm.script = [{ text: GOOD_A }];
+    const dir = tempDir('se-run-corr-');
+    const config = writeCartpoleConfig(dir, { eureka: `  backend: openai\n  model: gpt-test\n  host: ${llm.url}/v1\n  iterations: 1\n  samples: 1`, gif: false, numEvals: 5 });
+    const run = Run.create(config, { cwd: dir });
+    await run.runAll();
+    // upright and centred: the episodes it pays most for are the ones that last longest
+    const episodes = run.evals(0, 0).flatMap((e) => e.episodes);
+    expect(episodes).toHaveLength(10);
+    expect(new Set(episodes.map((e) => e.fitness)).size).toBeGreaterThan(2);
+    const reflection = fs.readFileSync(path.join(run.dir, 'iteration_0', 'reflection.md'), 'utf8');
+    const rho = Number(/Reward against fitness_score over the 10 evaluation episodes: rank correlation (-?[\d.]+)/.exec(reflection)?.[1]);
+    expect(rho).toBeGreaterThan(0.8);
+    expect(reflection).not.toMatch(/barely tells|pays against/);
+  });
+
   it('warm-starts the next iteration from the best model with pretraining_with_best_model', async () => {
     llm.script = [{ text: GOOD_A }, { text: GOOD_B }];
     const dir = tempDir('se-run-warm-');
