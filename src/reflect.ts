@@ -9,6 +9,8 @@ import type { EvalPoint } from './worker/protocol/index';
 /** One sample of an iteration as the reflection sees it. */
 export interface SampleOutcome {
   sample: number;
+  /** 'human': the env folder's reward the LLM was shown (use_initial_reward_prompt); default 'llm'. */
+  origin?: 'llm' | 'edit' | 'human';
   code: string | null;
   /** Evaluations during training; null when it never trained. */
   evals: EvalPoint[] | null;
@@ -102,7 +104,7 @@ export function rewardFitnessCorrelation(evals: EvalPoint[]): { rho: number; epi
   return rho === null ? null : { rho, episodes: episodes.length };
 }
 
-const LINE_KEYS = ['hacking', 'flat', 'dominating', 'stalled', 'correlation', 'uncorrelated', 'anticorrelated', 'failures', 'failure', 'stopped', 'stopped_sample'] as const;
+const LINE_KEYS = ['hacking', 'flat', 'dominating', 'stalled', 'correlation', 'uncorrelated', 'anticorrelated', 'human', 'human_best', 'failures', 'failure', 'stopped', 'stopped_sample'] as const;
 type LineKey = (typeof LINE_KEYS)[number];
 
 const lines = (dir?: string): Record<LineKey, string> => keyedLines('lines', LINE_KEYS, dir);
@@ -195,6 +197,13 @@ export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: 
           .join('; '),
       }) + '\n'
     : '';
+  const human = all.find((s) => s.origin === 'human' && s.evals?.length);
+  const humanLine =
+    best.origin === 'human'
+      ? '\n' + t.human_best + '\n'
+      : human
+        ? '\n' + fill(t.human, { sample: human.sample, fitness: round(peak(human.evals!)!.fitness_mean), best_fitness: round(peak(best.evals)!.fitness_mean) }) + '\n'
+        : '';
   const text = fill(template('reflection', opts.dir), {
     num_evals: best.evals.length,
     best_sample: best.sample,
@@ -204,6 +213,7 @@ export function reflect(best: SampleOutcome | null, all: SampleOutcome[], opts: 
     statistics: series.map(seriesLine).join('\n'),
     correlation: correlation ? fill(t.correlation, { rho: correlation.rho.toFixed(2), episodes: correlation.episodes }) : '',
     warnings: warnings.length ? '\n' + warnings.join('\n') + '\n' : '',
+    human: humanLine,
     failures,
     stopped: stoppedLine,
     advice: template('advice', opts.dir).trim(),

@@ -9,13 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson, readJsonl } from '../src/run/files';
-import type { BenchmarkRecord, FinalRecord, LlmCallRecord, RunEvent, SampleRecord } from '../src/run/layout';
+import type { BenchmarkRecord, FinalRecord, HumanRecord, LlmCallRecord, RunEvent, SampleRecord } from '../src/run/layout';
 import { writeReport } from '../src/report/index';
 import { Run } from '../src/run/run';
 import { shutdownWorker } from '../src/worker/client';
 import type { EvalPoint } from '../src/worker/protocol/index';
 import { startLoopbackLlm, type LoopbackLlm } from './llm-server';
-import { repoRoot, reward, tempDir, writeCartpoleConfig } from './helpers';
+import { envsDir, repoRoot, reward, tempDir, writeCartpoleConfig } from './helpers';
+import { round } from '../src/reflect';
 
 const fence = (code: string, prose = 'Here is a reward.') => `${prose}\n\n\`\`\`python\n${code.trimEnd()}\n\`\`\`\n`;
 const SIG = 'def compute_reward(self, cart_position, cart_velocity, pole_angle, pole_angular_velocity, action, terminated):';
@@ -295,6 +296,58 @@ describe('a run with OpenAI', () => {
     const resumed = Run.open(run.dir);
     await resumed.runAll();
     expect(resumed.record.status).toBe('done');
+  });
+});
+
+describe('the human reward at iteration 0 (use_initial_reward_prompt)', () => {
+  const HUMAN = fs.readFileSync(path.join(envsDir, 'cartpole', 'initial_reward_prompt.txt'), 'utf8');
+  const humanConfig = (dir: string, envDir = path.join(envsDir, 'cartpole')) => {
+    const file = writeConfig(dir, `  backend: ollama\n  model: scripted\n  host: ${llm.url}\n  iterations: 1\n  samples: 2\n  concurrency: 1`, { gif: false });
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('use_initial_reward_prompt: false', 'use_initial_reward_prompt: true').replace(path.join(envsDir, 'cartpole'), envDir));
+    return file;
+  };
+
+  it('trains it as a sample of its own, which the reflection, the selection and the HNS compare against', async () => {
+    llm.requests.length = 0;
+    llm.respond = undefined;
+    // the LLM's second answer copies the human reward it was shown
+    llm.script = [{ text: GOOD_A }, { text: fence(HUMAN, 'The reward you gave, unchanged:') }];
+    const dir = tempDir('se-run-human-');
+    const run = Run.create(humanConfig(dir), { cwd: dir });
+    await run.runAll();
+    expect(llm.requests).toHaveLength(2);
+    expect(JSON.stringify(run.folder.messages(0))).toContain('alive_bonus');
+    const [a, copy, human] = run.samples(0);
+    expect(human).toMatchObject({ sample: 2, origin: 'human', status: 'trained', answers: 0, code: HUMAN.trim() + '\n' });
+    expect(a).toMatchObject({ origin: 'llm', status: 'trained' });
+    // the human reward trains; the LLM's copy of it is its duplicate
+    expect(copy).toMatchObject({ origin: 'llm', status: 'duplicate', duplicate_of: { iteration: 0, sample: 2 } });
+    const reflection = fs.readFileSync(path.join(run.dir, 'iteration_0', 'reflection.md'), 'utf8');
+    const best = run.iteration(0)!.best!;
+    expect(reflection).toContain(best.sample === 2 ? 'That is the human reward you were shown' : `The human reward you were shown (sample 2), trained the same way, reached ${round(human!.best!.fitness)}`);
+    const evaluation = readJson<HumanRecord>(path.join(run.dir, 'final', 'human_evaluation.json'))!;
+    expect(evaluation).toMatchObject({ of: { iteration: 0, sample: 2 }, status: 'succeeded' });
+    expect(run.record.human).toMatchObject({ of: { iteration: 0, sample: 2 }, fitness_mean: evaluation.evaluation!.fitness_mean });
+    expect(run.record.hns).toMatchObject({ sparse: 9, human: evaluation.evaluation!.fitness_mean, human_from: 'human_reward' });
+  });
+
+  it('records a human reward that fails its checks, without asking the LLM to fix it', async () => {
+    llm.requests.length = 0;
+    llm.respond = undefined;
+    llm.script = [{ text: GOOD_A }, { text: GOOD_B }];
+    const dir = tempDir('se-run-human-bad-');
+    const envDir = path.join(dir, 'cartpole');
+    fs.cpSync(path.join(envsDir, 'cartpole'), envDir, { recursive: true });
+    fs.writeFileSync(path.join(envDir, 'initial_reward_prompt.txt'), HUMAN.replace("'alive_bonus': 1.0,", "'alive_bonus': __import__('os').getpid(),"));
+    const run = Run.create(humanConfig(dir, envDir), { cwd: dir });
+    await run.runAll();
+    expect(llm.requests).toHaveLength(2); // the two LLM samples; no fix request for the human's
+    const human = run.sample(0, 2)!;
+    expect(human).toMatchObject({ origin: 'human', status: 'invalid', failure: { stage: 'forbidden' } });
+    expect(human.failure!.reason).toMatch(/__import__/);
+    expect(run.record.status).toBe('done');
+    expect(run.record.human).toBeNull();
+    expect(run.record.hns).toBeNull(); // no human figure: no benchmark, no human_baseline
   });
 });
 

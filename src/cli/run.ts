@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Overrides } from '../config/index';
 import { packageRoot } from '../pyenv';
 import { writeReport } from '../report/index';
-import { RunFolder, runFiles, runPaths, type LiveEvent, type RunEvent, type SampleRecord } from '../run/layout';
+import { HUMAN_FROM_TEXT, RunFolder, runFiles, runPaths, type LiveEvent, type RunEvent, type SampleRecord } from '../run/layout';
 import { Run, RunInterrupted } from '../run/run';
 import { err, num, table } from './format';
 import { fileText, openRunFolder, UsageError } from './usage';
@@ -82,7 +82,7 @@ export function progressPrinter(opts: { tty?: boolean } = {}) {
 
 function sampleRow(s: SampleRecord): string[] {
   const note = s.failure ? `${s.failure.stage}: ${s.failure.reason.split('\n')[0]}` : s.stopped ? s.stopped.reason : s.duplicate_of ? `same as it${s.duplicate_of.iteration} s${s.duplicate_of.sample}` : (s.components ?? []).join(', ');
-  return [String(s.iteration), String(s.sample), s.status + (s.origin === 'edit' ? ' (edit)' : ''), String(s.answers), num(s.best?.fitness), s.best ? String(s.best.timesteps) : '', note.length > 70 ? note.slice(0, 67) + '...' : note];
+  return [String(s.iteration), String(s.sample), s.status + (s.origin !== 'llm' ? ` (${s.origin})` : ''), String(s.answers), num(s.best?.fitness), s.best ? String(s.best.timesteps) : '', note.length > 70 ? note.slice(0, 67) + '...' : note];
 }
 
 /** What a run did, for a terminal: every sample, the best, the final evaluation, costs. */
@@ -100,7 +100,7 @@ export function runSummary(run: Run): string {
   lines.push(`best:        ${r.best ? `iteration ${r.best.iteration} sample ${r.best.sample}, fitness ${num(r.best.fitness)} at ${r.best.timesteps} steps` : 'none (no sample trained)'}`);
   if (r.final) lines.push(`final eval:  fitness ${num(r.final.fitness_mean)} ± ${num(r.final.fitness_std)} over ${r.final.episodes} seeded episodes (deterministic)`);
   if (r.benchmark) lines.push(`benchmark:   ${r.benchmark.gym_id} with its own reward: ${r.benchmark.status === 'succeeded' ? `fitness ${num(r.benchmark.fitness_mean)}` : r.benchmark.status}`);
-  if (r.hns) lines.push(`HNS:         ${num(r.hns.value, 3)} (sparse ${num(r.hns.sparse)}, human ${num(r.hns.human)} from ${r.hns.human_from})`);
+  if (r.hns) lines.push(`HNS:         ${num(r.hns.value, 3)} (sparse ${num(r.hns.sparse)}, human ${num(r.hns.human)} from ${HUMAN_FROM_TEXT[r.hns.human_from] ?? r.hns.human_from})`);
   lines.push(`LLM:         ${r.backend} ${r.model}, ${r.tokens.prompt} prompt + ${r.tokens.completion} completion tokens`);
   lines.push(`time:        ${num(wall, 1)} s in iterations`);
   if (r.final?.gif) lines.push(`gif:         ${r.final.gif}`);

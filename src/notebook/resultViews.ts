@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { MIME, samplesTable, View, type Chart, type Diff, type Gif } from '../display/index';
 import { badge, box, codeHtml, duration, esc, firstLine, fitnessText, num, page, STYLE, tableHtml } from '../render/index';
-import type { FeedbackRecord, FinalRecord, IterationRecord, RunRecord, SampleRecord } from '../run/layout';
+import { HUMAN_FROM_TEXT, type FeedbackRecord, type FinalRecord, type IterationRecord, type RunRecord, type SampleRecord } from '../run/layout';
 import { countStatuses, details, feedbackHtml, heading, muted, ref, row } from './pieces';
 
 /** What the next iteration is told: the reflection (or a person's text), warnings highlighted. */
@@ -45,7 +45,7 @@ export class EvaluationView extends View {
     const line = `fitness ${num(f.fitness_mean)} ± ${num(f.fitness_std)} (min ${num(f.fitness_min)}, max ${num(f.fitness_max)}) over ${f.episodes.length} episodes, ${f.deterministic ? 'deterministic' : 'stochastic'}, seed ${f.seed}; reward ${num(f.reward_mean)}, length ${num(f.length_mean)}`;
     const extra = [
       run.benchmark ? `benchmark ${run.benchmark.gym_id}: ${num(run.benchmark.fitness_mean)} (${run.benchmark.status})` : '',
-      run.hns ? `human-normalised score ${num(run.hns.value)} (sparse ${num(run.hns.sparse)}, human ${num(run.hns.human)} from the ${run.hns.human_from})` : '',
+      run.hns ? `human-normalised score ${num(run.hns.value)} (sparse ${num(run.hns.sparse)}, human ${num(run.hns.human)} from ${HUMAN_FROM_TEXT[run.hns.human_from] ?? run.hns.human_from})` : '',
     ].filter(Boolean);
     const rows = f.episodes.map((e) => [String(e.seed), num(e.fitness), num(e.reward), num(e.length)]);
     const html = [

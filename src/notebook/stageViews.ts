@@ -8,7 +8,7 @@ import { extractReward } from '../extract';
 import { kernelHook, type MimeBundle } from '../kernelHook';
 import type { ChatMessage } from '../prompts';
 import { badge, box, codeHtml, duration, esc, firstLine, fitnessText, num, page, preText, STYLE, tableHtml, textTable } from '../render/index';
-import type { CheckRecord, SampleRecord, SampleRef } from '../run/layout';
+import { ORIGIN_TEXT, type CheckRecord, type SampleRecord, type SampleRef } from '../run/layout';
 import type { EnvDescription, EvalPoint } from '../worker/protocol/index';
 import { countStatuses, details, feedbackHtml, heading, muted, ref, row } from './pieces';
 
@@ -76,7 +76,7 @@ export class ResponsesView extends View {
     samples.forEach((s, k) => {
       const answer = responses[k] ?? null;
       const x = answer === null ? null : extractReward(answer);
-      const meta = `${s.origin === 'edit' ? 'edited by a person' : `${s.tokens.prompt} + ${s.tokens.completion} tokens, ${duration(s.time.llm_s)}`}`;
+      const meta = `${s.origin !== 'llm' ? ORIGIN_TEXT[s.origin] : `${s.tokens.prompt} + ${s.tokens.completion} tokens, ${duration(s.time.llm_s)}`}`;
       html.push(heading(`sample ${s.sample}`, ` <span style="${STYLE.muted};font-weight:400">${esc(meta)}</span>`));
       if (x?.ok) html.push(codeHtml(x.code));
       else html.push(box(esc(answer === null ? 'no answer' : `no reward code: ${x && !x.ok ? x.reason : ''}`), 'warning'));
@@ -166,7 +166,7 @@ function sampleBundle(
   title: string,
 ): MimeBundle {
   const facts = [
-    s.origin === 'edit' ? `edited by a person${s.edit_of ? ` from ${ref(s.edit_of.iteration, s.edit_of.sample)}` : ''}` : `LLM, ${s.answers} answer${s.answers === 1 ? '' : 's'}`,
+    s.origin === 'human' ? ORIGIN_TEXT.human : s.origin === 'edit' ? `edited by a person${s.edit_of ? ` from ${ref(s.edit_of.iteration, s.edit_of.sample)}` : ''}` : `LLM, ${s.answers} answer${s.answers === 1 ? '' : 's'}`,
     `best ${fitnessText(s.best)}`,
     s.final ? `last ${fitnessText(s.final)}` : '',
     s.train ? `trained ${num(s.train.timesteps)} steps in ${duration(s.train.wall_s)} (${num(s.train.steps_per_s)} steps/s, ${s.train.device}${s.train.where?.executor === 'ray' ? `, on Ray node ${s.train.where.host ?? s.train.where.node_id}` : ''})` : '',

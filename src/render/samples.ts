@@ -3,7 +3,7 @@
  * failure or note, and where wanted its seconds. As HTML in either look (the report's page, a
  * notebook view) and as aligned text.
  */
-import type { SampleFailure, SampleRecord } from '../run/layout';
+import { ORIGIN_TEXT, type SampleFailure, type SampleRecord } from '../run/layout';
 import { count, esc, firstLine, fitnessCell, isNum, tenths, type FitnessLike } from './format';
 import { attrs, badge, fitnessHtml, textTable, type Look } from './look';
 
@@ -77,7 +77,8 @@ export function samplesTableHtml(rows: SampleRow[], look: Look, opts: SamplesTab
     const mark = row.mark ? ` <span${attrs(look, 'star')} title="${MARKS[row.mark].title}">${MARKS[row.mark].html}</span>` : '';
     const dup = r?.duplicate_of ? ` ${muted(`of ${esc(r.duplicate_of.iteration)}.${esc(r.duplicate_of.sample)}`)}` : '';
     const { fitness, note } = rowFitness(row);
-    const edit = r?.origin === 'edit' ? `<div${attrs(look, 'muted')}>edited by a person${r.edit_of ? ` from ${esc(r.edit_of.iteration)}.${esc(r.edit_of.sample)}` : ''}${r.note ? `: ${esc(r.note)}` : ''}</div>` : '';
+    const edit =
+      r?.origin === 'human' ? `<div${attrs(look, 'muted')}>${ORIGIN_TEXT.human}</div>` : r?.origin === 'edit' ? `<div${attrs(look, 'muted')}>edited by a person${r.edit_of ? ` from ${esc(r.edit_of.iteration)}.${esc(r.edit_of.sample)}` : ''}${r.note ? `: ${esc(r.note)}` : ''}</div>` : '';
     const cells = [
       [`${row.iteration}`, 'num'],
       [`${row.sample}${mark}`, 'num'],

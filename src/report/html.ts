@@ -10,7 +10,7 @@ import { count, duration, esc, firstLine, isNum, num } from '../render/format';
 import { badge, fitnessHtml } from '../render/look';
 import { samplesTableHtml, type SampleRow } from '../render/samples';
 import { peak } from '../run/selection';
-import { runPaths, type SampleRef } from '../run/layout';
+import { HUMAN_FROM_TEXT, ORIGIN_TEXT, runPaths, type SampleRef } from '../run/layout';
 import { chartFigure, reportCharts } from './charts';
 import { benchmarkFitness, findSample, globalBest, iterationBest, runWallSeconds, tokenUsage, type Best, type IterationData, type RunData } from './data';
 import { CSS, PRINT_SCRIPT } from './style';
@@ -81,7 +81,7 @@ function header(data: RunData): string {
   facts.push(fact('final evaluation', fin && isNum(fin.mean) ? `${num(fin.mean)} ± ${num(fin.std)} <span class="muted">over ${count(fin.episodes)} episodes</span>` : '—'));
   const bm = r?.benchmark ?? (data.benchmark ? { gym_id: data.benchmark.gym_id, fitness_mean: benchmarkFitness(data), status: data.benchmark.status } : null);
   if (bm) facts.push(fact('benchmark', `${num(bm.fitness_mean)} <span class="muted">${esc(bm.gym_id)} · ${esc(bm.status)}</span>`));
-  if (r?.hns) facts.push(fact('human-normalised score', `${num(r.hns.value)} <span class="muted">sparse ${num(r.hns.sparse)}, human ${num(r.hns.human)} (${esc(r.hns.human_from)})</span>`));
+  if (r?.hns) facts.push(fact('human-normalised score', `${num(r.hns.value)} <span class="muted">sparse ${num(r.hns.sparse)}, human ${num(r.hns.human)} (${esc(HUMAN_FROM_TEXT[r.hns.human_from] ?? r.hns.human_from)})</span>`));
   return `<div class="facts">${facts.join('')}</div>`;
 }
 
@@ -140,7 +140,7 @@ function iterationSection(
   parts.push(figs.length ? `<div class="charts">${figs.join('')}</div>` : '<p class="muted">no training evaluations yet</p>');
 
   if (bs) {
-    const origin = bs.record?.origin === 'edit' ? ' <span class="badge">edited by a person</span>' : '';
+    const origin = bs.record && bs.record.origin !== 'llm' ? ` <span class="badge">${esc(ORIGIN_TEXT[bs.record.origin] ?? bs.record.origin)}</span>` : '';
     parts.push(`<h3>Best reward: sample ${esc(bs.sample)}${origin}</h3>`);
     if (bs.record?.note) parts.push(`<p class="muted">${esc(bs.record.note)}</p>`);
     parts.push(codeBlock(bs.code));
@@ -227,7 +227,7 @@ export function renderReport(data: RunData, svgs: Record<string, string> = {}): 
 
   if (gb) {
     const code = data.bestCode ?? findSample(data, gb)?.code ?? null;
-    const origin = data.best?.origin === 'edit' ? ' <span class="badge">edited by a person</span>' : '';
+    const origin = data.best && data.best.origin !== 'llm' ? ` <span class="badge">${esc(ORIGIN_TEXT[data.best.origin] ?? data.best.origin)}</span>` : '';
     body.push(
       `<section id="global-best"><h2>Best reward</h2><p>${refText(gb)} · fitness ${fitnessHtml(gb, 'page')}${origin}</p>${codeBlock(code)}</section>`,
     );

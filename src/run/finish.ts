@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Config } from '../config/index';
 import { evaluatePolicy, rlSection } from '../training';
-import { runPaths, type BenchmarkRecord, type FinalRecord, type RunRecord } from './layout';
+import { runPaths, type BenchmarkRecord, type FinalRecord, type HumanFrom, type HumanRecord, type RunRecord } from './layout';
 import type { Run } from './run';
 import { fitnessOf, RunInterrupted, type StageIO } from './stage';
 
@@ -40,6 +40,41 @@ export async function finalEvaluation(run: Run, io: StageIO): Promise<FinalRecor
   run.record.final = { fitness_mean: r.fitness_mean, fitness_std: r.fitness_std, episodes: r.episodes.length, gif: r.gif };
   io.saveRecord();
   io.emit({ type: 'final', fitness_mean: r.fitness_mean, fitness_std: r.fitness_std, gif: r.gif });
+  return record;
+}
+
+/**
+ * The human reward's sample (use_initial_reward_prompt), its best model evaluated like the
+ * final policy, so the HNS compares like with like. Null when no human sample trained.
+ */
+export async function humanEvaluation(run: Run, io: StageIO): Promise<HumanRecord | null> {
+  const done = run.folder.human();
+  if (done) return done;
+  const s = run.samples(0).find((x) => x.origin === 'human');
+  if (!s?.best_model || !s.code || !['trained', 'stopped'].includes(s.status)) return null;
+  const ev = run.config.rl.evaluation;
+  const r = await evaluatePolicy(run.loaded, s.code, {
+    model: s.best_model,
+    episodes: ev.num_episodes,
+    seed: ev.seed,
+    deterministic: true,
+    gif: null,
+    worker: await io.worker(),
+    signal: io.signal,
+  });
+  io.throwIfAborted();
+  const of = { iteration: 0, sample: s.sample };
+  let record: HumanRecord;
+  if (r.status === 'succeeded') {
+    const { status: _, episodes: __, ...summary } = r;
+    record = { of, status: r.status, reason: null, evaluation: summary };
+  } else {
+    record = { of, status: r.status, reason: r.failure.reason, evaluation: null };
+    io.emit({ type: 'log', level: 'warning', message: `the human reward's evaluation ${r.status}: ${r.failure.reason}` });
+  }
+  run.folder.saveHuman(record);
+  run.record.human = { of, fitness_mean: record.evaluation?.fitness_mean ?? null, status: record.status };
+  io.saveRecord();
   return record;
 }
 
@@ -116,15 +151,22 @@ async function trainedBenchmark(run: Run, io: StageIO, gymId: string): Promise<B
 
 /**
  * HNS = (ours - sparse) / |human - sparse|, clipped to [0, 3] (Eureka's human-normalised
- * score); the human figure is experiment.human_baseline, else the benchmark's. Null when a
- * figure is missing or human equals sparse.
+ * score); the human figure is experiment.human_baseline, else the human reward trained in this
+ * run (use_initial_reward_prompt), else the benchmark's. Null when a figure is missing or
+ * human equals sparse.
  */
 export function hnsScore(config: Config, record: RunRecord): RunRecord['hns'] {
   const sparse = config.experiment.sparse_baseline;
   const ours = record.final?.fitness_mean;
-  const fromConfig = config.experiment.human_baseline;
-  const human = fromConfig ?? record.benchmark?.fitness_mean ?? null;
-  if (sparse === null || ours === undefined || human === null || human === sparse) return null;
+  const candidates: [HumanFrom, number | null | undefined][] = [
+    ['config', config.experiment.human_baseline],
+    ['human_reward', record.human?.fitness_mean],
+    ['benchmark', record.benchmark?.fitness_mean],
+  ];
+  const found = candidates.find(([, v]) => v !== null && v !== undefined);
+  if (sparse === null || ours === undefined || !found) return null;
+  const [from, human] = found as [HumanFrom, number];
+  if (human === sparse) return null;
   const value = Math.min(3, Math.max(0, (ours - sparse) / Math.abs(human - sparse)));
-  return { value, sparse, human, human_from: fromConfig !== null ? 'config' : 'benchmark' };
+  return { value, sparse, human, human_from: from };
 }

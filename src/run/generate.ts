@@ -92,7 +92,8 @@ async function llmCompletions(run: Run, io: StageIO, i: number, purpose: 'genera
  */
 export async function generatedSamples(run: Run, io: StageIO, i: number, timeline?: Timeline): Promise<SampleRecord[]> {
   const k = run.config.eureka.samples;
-  const have = run.samples(i).filter((s) => s.answers > 0 || s.origin === 'edit');
+  if (i === 0 && run.config.eureka.use_initial_reward_prompt) await humanSample(run, io);
+  const have = run.samples(i).filter((s) => s.answers > 0 || s.origin !== 'llm');
   const missing = Array.from({ length: k }, (_, j) => j).filter((j) => !have.some((s) => s.sample === j));
   if (missing.length === 0) return run.samples(i);
   const messages = await run.messages(i);
@@ -117,6 +118,29 @@ export async function generatedSamples(run: Run, io: StageIO, i: number, timelin
   const minutes = run.config.eureka.sleep_time_per_iteration;
   if (minutes > 0 && run.backend.name === 'ollama') await sleep(minutes * 60_000, undefined, { signal: io.signal }).catch(() => io.throwIfAborted());
   return run.samples(i);
+}
+
+/**
+ * With use_initial_reward_prompt, the env folder's human reward (initial_reward_prompt.txt) as a
+ * sample of iteration 0 after the LLM's K (origin 'human'), checked and trained like them, so
+ * that selection, the reflection and the HNS compare against it. Added once; none without the file.
+ */
+async function humanSample(run: Run, io: StageIO): Promise<SampleRecord | null> {
+  const existing = run.samples(0).find((s) => s.origin === 'human');
+  if (existing) return existing;
+  const text = (await run.describe()).initial_reward;
+  if (!text?.trim()) return null;
+  const j = Math.max(run.config.eureka.samples - 1, ...run.folder.sampleNumbers(0)) + 1;
+  const s = io.newSample(0, j, 'human');
+  const extraction = extractReward(text);
+  if (!extraction.ok) {
+    s.status = 'invalid';
+    s.failure = { stage: 'extract', reason: `initial_reward_prompt.txt: ${extraction.reason}` };
+    return io.saveSample(s, s.failure.reason);
+  }
+  s.code = extraction.code;
+  run.folder.saveReward(0, j, s.code);
+  return io.saveSample(s, 'the human reward (initial_reward_prompt.txt), to compare against');
 }
 
 /**
@@ -168,7 +192,8 @@ export async function checkedSample(run: Run, io: StageIO, i: number, j: number,
       s.status = 'checked';
       return io.saveSample(s, 'passed its checks');
     }
-    if (s.origin === 'edit' || s.answers > run.config.eureka.check_retries) {
+    // a person's code is not sent to the LLM to fix
+    if (s.origin !== 'llm' || s.answers > run.config.eureka.check_retries) {
       s.status = 'invalid';
       return io.saveSample(s, s.failure?.reason);
     }

@@ -33,7 +33,8 @@
  *     best/                     the global best: reward.py, best.json (BestRecord), best_model.zip
  *     benchmark/                the config's benchmark env trained with its own reward: train/,
  *                               evaluation.json
- *     final/                    evaluation.json (the best policy, deterministic, seeded), policy.gif
+ *     final/                    evaluation.json (the best policy, deterministic, seeded), policy.gif,
+ *                               human_evaluation.json (HumanRecord: the human reward's policy, alike)
  *     report.html               `stable-eureka report` output
  *     iteration_<i>.replaced-<time>/   an iteration set aside to run it again (never deleted)
  */
@@ -50,6 +51,7 @@ import type {
   CheckRecord,
   FeedbackRecord,
   FinalRecord,
+  HumanRecord,
   IterationRecord,
   LlmCallRecord,
   RunEvent,
@@ -112,6 +114,7 @@ export const runPaths = {
   bestModel: (run: string) => path.join(bestDir(run), 'best_model.zip'),
   finalEvaluation: (run: string) => path.join(finalDir(run), 'evaluation.json'),
   finalGif: (run: string) => path.join(finalDir(run), 'policy.gif'),
+  humanEvaluation: (run: string) => path.join(finalDir(run), 'human_evaluation.json'),
   benchmarkEvaluation: (run: string) => path.join(benchmarkDir(run), 'evaluation.json'),
   benchmarkTrain: (run: string) => path.join(benchmarkDir(run), 'train'),
 } as const;
@@ -210,6 +213,7 @@ export class RunFolder {
   bestReward = () => this.text(runPaths.bestReward(this.dir));
   final = () => this.json<FinalRecord>(runPaths.finalEvaluation(this.dir));
   benchmark = () => this.json<BenchmarkRecord>(runPaths.benchmarkEvaluation(this.dir));
+  human = () => this.json<HumanRecord>(runPaths.humanEvaluation(this.dir));
 
   // --- writing (each write whole, or one appended line: a kill leaves old or new) ----------
 
@@ -254,6 +258,7 @@ export class RunFolder {
   saveFinal = (r: FinalRecord) => writeJson(runPaths.finalEvaluation(this.dir), r);
   /** The final evaluation is of an older best, or of none: gone. */
   dropFinal = () => fs.rmSync(finalDir(this.dir), { recursive: true, force: true });
+  saveHuman = (r: HumanRecord) => writeJson(runPaths.humanEvaluation(this.dir), r);
   saveBenchmark = (r: BenchmarkRecord) => writeJson(runPaths.benchmarkEvaluation(this.dir), r);
 
   /** Renames iteration i's folder aside (kept, never deleted); returns the new path. */

@@ -9,8 +9,14 @@ export const RUN_FORMAT = 1;
 
 export type RunStatus = 'running' | 'interrupted' | 'failed' | 'done';
 
-/** Where a sample's code came from: the LLM, or a person's edit (never passed off as LLM output). */
-export type SampleOrigin = 'llm' | 'edit';
+/**
+ * Where a sample's code came from: the LLM; a person's edit (never passed off as LLM output);
+ * or the env folder's human reward (initial_reward_prompt.txt), trained in iteration 0 with
+ * `use_initial_reward_prompt: true` to compare against.
+ */
+export type SampleOrigin = 'llm' | 'edit' | 'human';
+/** Each origin in words, for the CLI, the report and notebooks. */
+export const ORIGIN_TEXT: Record<SampleOrigin, string> = { llm: 'LLM', edit: 'edited by a person', human: 'the human reward (initial_reward_prompt.txt)' };
 
 /**
  * pending: waiting for its check (or a fix from the LLM); checked: passed, not yet training;
@@ -133,6 +139,23 @@ export interface BenchmarkRecord {
   wall_s: number;
 }
 
+/** Where the HNS's human figure came from. */
+export type HumanFrom = 'config' | 'human_reward' | 'benchmark';
+/** Each in words, for the CLI, the report and notebooks. */
+export const HUMAN_FROM_TEXT: Record<HumanFrom, string> = {
+  config: 'experiment.human_baseline',
+  human_reward: 'the human reward, trained here',
+  benchmark: 'the benchmark',
+};
+
+/** The human reward's sample, its best model evaluated like the final policy (same seeds, deterministic). */
+export interface HumanRecord {
+  of: SampleRef;
+  status: JobStatus;
+  reason: string | null;
+  evaluation: Omit<EvaluateSuccess, 'status' | 'episodes'> | null;
+}
+
 export interface RunRecord {
   format: typeof RUN_FORMAT;
   status: RunStatus;
@@ -152,7 +175,10 @@ export interface RunRecord {
   final: { fitness_mean: number; fitness_std: number; episodes: number; gif: string | null } | null;
   benchmark: { gym_id: string; fitness_mean: number | null; status: JobStatus } | null;
   /** Human-normalised score of the final evaluation: (ours - sparse) / |human - sparse|, clipped to [0, 3]. */
-  hns: { value: number; sparse: number; human: number; human_from: 'config' | 'benchmark' } | null;
+  /** The human reward's final figure (HumanRecord); absent in runs without one. */
+  human?: { of: SampleRef; fitness_mean: number | null; status: JobStatus } | null;
+  /** human_from: experiment.human_baseline, the human reward trained here, or the benchmark. */
+  hns: { value: number; sparse: number; human: number; human_from: HumanFrom } | null;
   tokens: { prompt: number; completion: number };
   error: string | null;
 }

@@ -15,6 +15,7 @@ import { fitnessOf, now, tally, type StageIO } from './stage';
 export function outcomesOf(run: Run, i: number): SampleOutcome[] {
   return run.samples(i).map((s) => ({
     sample: s.sample,
+    origin: s.origin,
     code: s.code,
     evals: s.status === 'trained' || s.status === 'stopped' ? run.evals(i, s.sample) : null,
     failure: s.failure ? { stage: s.failure.stage, reason: s.failure.reason } : null,
@@ -46,6 +47,7 @@ export function selectedBest(run: Run, io: StageIO, i: number): (SampleRef & Fit
     // an extended run found a better policy: the final evaluation is of the old one
     run.folder.dropFinal();
     run.record.final = null;
+    run.record.human = null;
     run.record.hns = null;
     io.saveRecord();
     io.emit({ type: 'best', iteration: i, sample: s.sample, fitness: best.fitness });
@@ -126,6 +128,7 @@ export function iterationSetAside(run: Run, io: StageIO, i: number): string {
   run.record.completed_iterations = Math.min(run.record.completed_iterations, i);
   run.record.best = null;
   run.record.final = null;
+  run.record.human = null;
   run.record.hns = null;
   run.folder.dropBest();
   run.folder.dropFinal();

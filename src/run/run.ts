@@ -23,7 +23,7 @@ import type { ChatMessage } from '../prompts';
 import type { SampleOutcome } from '../reflect';
 import type { PythonWorker } from '../worker/client';
 import type { EnvDescription, EvalPoint } from '../worker/protocol/index';
-import { benchmarkRecord, finalEvaluation, hnsScore } from './finish';
+import { benchmarkRecord, finalEvaluation, hnsScore, humanEvaluation } from './finish';
 import { checkedSample, generatedSamples, promptMessages } from './generate';
 import {
   RUN_FORMAT,
@@ -110,6 +110,7 @@ function newRunRecord(loaded: LoadedConfig, config: Config): RunRecord {
     best: null,
     final: null,
     benchmark: null,
+    human: null,
     hns: null,
     tokens: { prompt: 0, completion: 0 },
     error: null,
@@ -205,10 +206,10 @@ export class Run {
     return this.folder.evals(i, j);
   }
 
-  /** The text of a sample's latest answer (a person's edit is shown as code). */
+  /** The text of a sample's latest answer (a person's edit or the human reward is shown as code). */
   response(i: number, j: number): string | null {
     const s = this.sample(i, j);
-    if (s?.origin === 'edit') return s.code ? '```python\n' + s.code.trimEnd() + '\n```\n' : null;
+    if (s && s.origin !== 'llm') return s.code ? '```python\n' + s.code.trimEnd() + '\n```\n' : null;
     return this.folder.response(i, j, Math.max(0, (s?.answers ?? 1) - 1));
   }
 
@@ -355,7 +356,7 @@ export class Run {
         this.io.throwIfAborted();
         await this.runIteration(i);
       }
-      await Promise.all([this.finalEvaluate(), this.benchmark()]);
+      await Promise.all([this.finalEvaluate(), this.benchmark(), humanEvaluation(this, this.io)]);
       this.record.hns = hnsScore(this.config, this.record) ?? this.record.hns;
       this.record.status = 'done';
     } catch (err) {

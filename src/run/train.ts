@@ -191,7 +191,7 @@ export class HalvingPool {
     const kept = recorded.filter((e) => !training.includes(e.sample));
     if (kept.length !== recorded.length) run.folder.saveRungEntries(i, kept);
     // N: what trains now and what trained before in this iteration, the failed included
-    const earlier = run.samples(i).filter((s) => ['trained', 'stopped'].includes(s.status) || s.failure?.stage === 'train');
+    const earlier = run.samples(i).filter((s) => s.origin !== 'human' && (['trained', 'stopped'].includes(s.status) || s.failure?.stage === 'train'));
     const population = training.length + earlier.filter((s) => !training.includes(s.sample)).length;
     return new HalvingPool(new Rungs(steps, run.config.eureka.halving, population, kept), run, io, i);
   }
@@ -233,9 +233,13 @@ export async function settledSamples(run: Run, io: StageIO, i: number, opts: Tra
     // killed while queued or training: trained again from scratch
     else io.saveSample({ ...s, status: 'checked' });
   }
-  const training = run.samples(i).filter((s) => s.status === 'checked').map((s) => s.sample);
+  // The human reward goes first, so an LLM sample that copies it is its duplicate, and trains
+  // to the end outside the rungs: it is the yardstick, not a contestant to stop.
+  const checked = run.samples(i).filter((s) => s.status === 'checked');
+  const human = checked.filter((s) => s.origin === 'human').map((s) => s.sample);
+  const training = checked.filter((s) => s.origin !== 'human').map((s) => s.sample);
   const halving = (opts.selection ?? run.config.eureka.selection) === 'halving' ? HalvingPool.of(run, io, i, training, entries) : undefined;
-  await settleAll(training.map((j) => trainedSample(run, io, i, j, { timeline, halving })));
+  await settleAll([...human.map((j) => trainedSample(run, io, i, j, { timeline })), ...training.map((j) => trainedSample(run, io, i, j, { timeline, halving }))]);
   // a duplicate shows its twin's figures
   for (const s of run.samples(i).filter((x) => x.status === 'duplicate' && x.duplicate_of && !x.best)) {
     const twin = run.sample(s.duplicate_of!.iteration, s.duplicate_of!.sample);
