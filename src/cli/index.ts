@@ -1,7 +1,7 @@
 /**
  * `stable-eureka <command>`: the command-line program, thin commands over the same functions
  * notebooks call. This folder owns the commands (jobs.ts: one worker job each; run.ts: the
- * loop and its run folders), how they print (format.ts) and what they refuse (usage.ts).
+ * loop and its run folders; benchllm.ts: the reward-design benchmark), how they print (format.ts) and what they refuse (usage.ts).
  * Used by bin/stable-eureka.cjs, which loads the built dist/cli/index.js.
  * Exit codes: 0 success, 1 the reward or job failed, 2 bad usage, config or env folder.
  */
@@ -10,6 +10,7 @@ import { BACKENDS, ConfigError } from '../config/index';
 import { installKernel, kernelSpecDir, KERNEL_DISPLAY_NAME, uninstallKernel } from '../kernel';
 import { shutdownWorker, WorkerDiedError, WorkerRequestError } from '../worker/client';
 import { err } from './format';
+import { cmdBenchLlm } from './benchllm';
 import { cmdCheck, cmdDescribe, cmdEvaluate, cmdTrain } from './jobs';
 import { cmdDemo, cmdFeedback, cmdReport, cmdRun } from './run';
 import { backendName, executorName, nonNegativeInt, positiveInt, UsageError } from './usage';
@@ -107,6 +108,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
         return 0;
       })(),
     );
+  program
+    .command('bench-llm')
+    .description('which model designs rewards best: the loop with each model on a suite of envs, against the human and sparse rewards')
+    .option('--suite <name|file>', "a shipped suite ('small': a laptop's hour or so; 'large') or a suite file", 'small')
+    .requiredOption('--backend <name>', `the LLM backend (${BACKENDS.join(', ')})`, backendName)
+    .option('--model <name>', 'a model to compare (repeat for several)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--host <url>', 'the Ollama host or OpenAI-compatible base URL (default: the backend\'s)')
+    .option('--out <dir>', 'the bench folder (default experiments/bench-llm/<suite name>); the same folder again continues')
+    .action((o) => run(() => cmdBenchLlm(o))());
   program
     .command('demo')
     .description('the loop on CartPole with the embedded local model (no server or key; a few minutes)')

@@ -46,6 +46,7 @@ export {
   computeWith,
   loadConfig,
   parseConfig,
+  parseYaml,
   resolveEnvDir,
   validateConfig,
   type LoadOptions,

@@ -139,6 +139,8 @@ export interface Overrides {
   timesteps?: number;
   backend?: Backend;
   model?: string;
+  /** eureka.host: the LLM server (where, not what: may change on resume). */
+  host?: string;
   /** compute.executor, and compute.ray.address (which implies executor 'ray'). */
   executor?: ExecutorName;
   rayAddress?: string;
@@ -155,6 +157,7 @@ export function applyOverrides(config: Config, o: Overrides, source = 'overrides
   if (o.timesteps !== undefined) next.rl.training.total_timesteps = o.timesteps;
   if (o.backend !== undefined) next.eureka.backend = o.backend;
   if (o.model !== undefined) next.eureka.model = o.model;
+  if (o.host !== undefined) next.eureka.host = o.host;
   next.compute = computeWith(next.compute, o);
   return validateConfig(next, source);
 }

@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { applyOverrides, validateConfig, loadConfig, requestOptionsFrom, withRequestOptions, type Config, type LoadedConfig, type Overrides } from '../config/index';
+import { applyOverrides, validateConfig, loadConfig, requestOptionsFrom, withRequestOptions, type Config, type RequestOptions, type LoadedConfig, type Overrides } from '../config/index';
 import { envRefFromConfig } from '../envs';
 import { backendFromConfig } from '../llm/factory';
 import { LOCAL_MODEL_NAME } from '../llm/local';
@@ -57,6 +57,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Random steps of each reward's smoke run (default: `smoke.steps` of the worker's defaults.json). */
   smokeSteps?: number;
+  /** eureka.headers and api_key_env, never saved in the folder (default: the config file's). */
+  requestOptions?: RequestOptions;
 }
 
 export interface CreateOptions extends RunOptions {
@@ -141,7 +143,8 @@ export class Run {
   static create(configFile: string, opts: CreateOptions = {}): Run {
     const cwd = opts.cwd ?? process.cwd();
     const loaded = loadConfig(configFile, { cwd });
-    const config = opts.overrides ? applyOverrides(loaded.config, opts.overrides, 'command-line options') : loaded.config;
+    const given = opts.overrides ? applyOverrides(loaded.config, opts.overrides, 'command-line options') : loaded.config;
+    const config = opts.requestOptions ? withRequestOptions(given, opts.requestOptions) : given;
     const dir = claimRunDir(config, cwd, opts.dir);
     const folder = new RunFolder(dir);
     folder.copyConfigYaml(loaded.file);
@@ -161,17 +164,18 @@ export class Run {
     const configFile = runPaths.configJson(abs);
     let config = validateConfig(folder.config(), configFile);
     if (opts.overrides) {
-      // where jobs run may change (a cluster to finish a run begun locally), what they do may not
-      const { iterations, executor, rayAddress, ...rest } = opts.overrides;
+      // where jobs and the LLM run may change (a cluster to finish a run begun locally, a
+      // server that moved), what they do may not
+      const { iterations, executor, rayAddress, host, ...rest } = opts.overrides;
       const changed = Object.entries(rest).filter(([, v]) => v !== undefined).map(([k]) => k);
-      if (changed.length) throw new Error(`a resumed run keeps its settings; only --iterations, --executor and --ray-address can change (got ${changed.join(', ')})`);
-      config = applyOverrides(config, { iterations, executor, rayAddress }, 'command-line options');
+      if (changed.length) throw new Error(`a resumed run keeps its settings; only --iterations, --host, --executor and --ray-address can change (got ${changed.join(', ')})`);
+      config = applyOverrides(config, { iterations, executor, rayAddress, host }, 'command-line options');
       folder.saveConfig(config);
       record.iterations = config.eureka.iterations;
     }
     if (!fs.existsSync(record.env_dir)) throw new Error(`${abs}: the run's env folder ${record.env_dir} no longer exists; put it back there`);
     // headers and api_key_env are never saved in the folder: its config file has them
-    config = withRequestOptions(config, requestOptionsFrom(record.config_file));
+    config = withRequestOptions(config, opts.requestOptions ?? requestOptionsFrom(record.config_file));
     return new Run(abs, { file: record.config_file, config, envDir: record.env_dir }, record, opts);
   }
 
