@@ -105,6 +105,7 @@ export {
   type SampleStatus,
 } from './run/layout';
 export { runSummary } from './cli/run';
+export { benchResults, hns, loadSuite, resultsHtml, resultsMarkdown, runBench, writeResults, type BenchOptions, type BenchResults, type ResultRow, type Suite } from './benchllm/index';
 export { buildReport, loadRunData, renderReport, writeReport, type RunData } from './report/index';
 export * as charts from './render/charts';
 // Notebooks: the kernel hook contract, rich display (mime bundles), and the cell API.

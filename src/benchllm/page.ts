@@ -4,7 +4,7 @@
  */
 import { duration, esc, num } from '../render/format';
 import { specToSvg, VEGA_LITE_SCHEMA, type VegaLiteSpec } from '../render/charts';
-import { CSS } from '../report/style';
+import { htmlDocument } from '../report/style';
 import { modelSummary, type BenchResults, type ResultRow } from './results';
 
 const pct = (part: number, whole: number) => (whole ? `${Math.round((100 * part) / whole)}%` : '—');
@@ -86,7 +86,6 @@ export async function resultsHtml(b: BenchResults): Promise<string> {
   }
   const errors = b.rows.flatMap((r) => r.errors.map((e) => `<li>${esc(`${r.env}, ${r.model}: ${e}`)}</li>`));
   const title = `Reward-design benchmark: ${b.suite.name}`;
-  const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`;
   const body = [
     `<h1>${esc(title)}</h1>`,
     `<p class="sub">${esc(about(b))}</p>`,
@@ -99,20 +98,5 @@ export async function resultsHtml(b: BenchResults): Promise<string> {
     errors.length ? `<div class="warn"><b>Runs not done</b><ul>${errors.join('')}</ul></div>` : '',
     `<footer>written by stable-eureka bench-llm · ${esc(new Date().toISOString().replace('T', ' ').replace(/\..*/, ''))}</footer>`,
   ];
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${body.filter(Boolean).join('\n')}
-</main>
-</body>
-</html>
-`;
+  return htmlDocument(title, body.filter(Boolean).join('\n'));
 }

@@ -11,7 +11,7 @@ import { loadSuite } from '../benchllm/suite';
 import type { Backend } from '../config/index';
 import { LOCAL_MODEL_NAME } from '../llm/local';
 import { err } from './format';
-import { progressPrinter } from './run';
+import { cancelOnCtrlC, progressPrinter } from './run';
 import { UsageError } from './usage';
 
 export interface BenchCommandOptions {
@@ -29,17 +29,11 @@ export async function cmdBenchLlm(o: BenchCommandOptions): Promise<number> {
   if (o.backend === 'local' && o.model.some((m) => m !== LOCAL_MODEL_NAME)) err(`note: --backend local has one model, ${LOCAL_MODEL_NAME}; --model is ignored`);
   const suite = loadSuite(o.suite ?? 'small');
   const dir = path.resolve(o.out ?? path.join('experiments', 'bench-llm', suite.name));
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    err('stopping: cancelling LLM calls and training jobs (Ctrl-C again to quit at once); run the same command to continue');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const ctrlC = cancelOnCtrlC('run the same command to continue');
   const printer = progressPrinter();
   const runs = suite.envs.length * suite.seeds.length * models.length;
   err(`bench ${dir}: suite '${suite.name}' (${suite.envs.map((e) => e.label).join(', ')}; seeds ${suite.seeds.join(', ')}; ${suite.iterations} iterations x ${suite.samples} samples), ${runs} runs of ${o.backend} ${models.join(', ')}`);
-  const opts: BenchOptions = { suite, backend: o.backend, models, host: o.host, dir, signal: controller.signal, onLog: (line) => err(`[bench] ${line}`), onRunEvent: printer.onEvent };
+  const opts: BenchOptions = { suite, backend: o.backend, models, host: o.host, dir, signal: ctrlC.signal, onLog: (line) => err(`[bench] ${line}`), onRunEvent: printer.onEvent };
   try {
     const results = await runBench(opts);
     console.log(resultsMarkdown(results));
@@ -48,13 +42,13 @@ export async function cmdBenchLlm(o: BenchCommandOptions): Promise<number> {
     if (failed.length) err(`some runs are not done (above); run the same command to retry them`);
     return failed.length ? 1 : 0;
   } catch (e) {
-    if (controller.signal.aborted) {
+    if (ctrlC.signal.aborted) {
       err(`stopped; continue with the same command (bench folder ${dir})`);
       return 130;
     }
     throw e;
   } finally {
     printer.stop();
-    process.off('SIGINT', onSigint);
+    ctrlC.release();
   }
 }

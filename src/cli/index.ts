@@ -68,6 +68,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--timesteps <n>', 'override rl.training.total_timesteps', positiveInt)
     .option('--backend <name>', `override eureka.backend (${BACKENDS.join(', ')})`, backendName)
     .option('--model <name>', 'override eureka.model')
+    .option('--host <url>', 'override eureka.host, the LLM server (may change on --resume)')
     .option('--out <dir>', 'run folder (default experiment.parent/name[/time])')
     .option('--no-report', 'do not write report.html at the end')
     .action((config: string | undefined, o) => run(() => cmdRun(config, o))());

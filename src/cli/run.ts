@@ -114,17 +114,26 @@ export interface RunCommandOptions extends Overrides {
   report?: boolean;
 }
 
-/** Start or resume a run; returns the exit code. */
-export async function cmdRun(configFile: string | undefined, opts: RunCommandOptions): Promise<number> {
+/**
+ * Ctrl-C cancels the LLM calls and jobs under way (the folder keeps what is done); a second
+ * Ctrl-C quits at once. `release` when the command ends.
+ */
+export function cancelOnCtrlC(how: string): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
-    err('stopping: cancelling LLM calls and training jobs (Ctrl-C again to quit at once)');
+    err(`stopping: cancelling LLM calls and training jobs (Ctrl-C again to quit at once); ${how}`);
     controller.abort();
   };
   process.on('SIGINT', onSigint);
+  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+}
+
+/** Start or resume a run; returns the exit code. */
+export async function cmdRun(configFile: string | undefined, opts: RunCommandOptions): Promise<number> {
+  const ctrlC = cancelOnCtrlC('continue with --resume');
   const printer = progressPrinter();
-  const runOpts = { onEvent: printer.onEvent, signal: controller.signal };
+  const runOpts = { onEvent: printer.onEvent, signal: ctrlC.signal };
   const { resume, out, report, ...overrides } = opts;
   let run: Run;
   if (resume) {
@@ -151,7 +160,7 @@ export async function cmdRun(configFile: string | undefined, opts: RunCommandOpt
     }
   } finally {
     printer.stop();
-    process.off('SIGINT', onSigint);
+    ctrlC.release();
   }
   console.log(runSummary(run));
   if (report !== false) {

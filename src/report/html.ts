@@ -3,7 +3,6 @@
  * charts, one section an iteration (its best reward, the diff from the previous best, the
  * feedback), the run's best reward and the final policy. Pure: no file access.
  */
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { codeHtml, diffHtml, highlightCss } from '../render/code';
 import { count, duration, esc, firstLine, isNum, num } from '../render/format';
@@ -13,7 +12,7 @@ import { peak } from '../run/selection';
 import { HUMAN_FROM_TEXT, ORIGIN_TEXT, runPaths, type SampleRef } from '../run/layout';
 import { chartFigure, reportCharts } from './charts';
 import { benchmarkFitness, findSample, globalBest, iterationBest, runWallSeconds, tokenUsage, type Best, type IterationData, type RunData } from './data';
-import { CSS, PRINT_SCRIPT } from './style';
+import { CSS, htmlDocument, PRINT_SCRIPT } from './style';
 
 /** An ISO time as "2026-01-01 12:00:00 UTC", escaped. */
 function when(iso: unknown): string {
@@ -235,24 +234,5 @@ export function renderReport(data: RunData, svgs: Record<string, string> = {}): 
   body.push(finalSection(data));
   body.push(`<footer>written by stable-eureka report · ${when(new Date().toISOString())}</footer>`);
 
-  const scriptHash = crypto.createHash('sha256').update(PRINT_SCRIPT).digest('base64');
-  const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; base-uri 'none'; form-action 'none'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${highlightCss()}
-${CSS}</style>
-</head>
-<body>
-<main>
-${body.filter(Boolean).join('\n')}
-</main>
-<script>${PRINT_SCRIPT}</script>
-</body>
-</html>
-`;
+  return htmlDocument(title, body.filter(Boolean).join('\n'), { css: `${highlightCss()}\n${CSS}`, script: PRINT_SCRIPT });
 }

@@ -1,6 +1,9 @@
 /**
- * The report page's style: its stylesheet, and its one script (opens the folded blocks before printing).
+ * The report page's style: its stylesheet, its one script (opens the folded blocks before
+ * printing), and the document around a page's body (also the benchmark's page).
  */
+import crypto from 'node:crypto';
+import { esc } from '../render/format';
 import { badgeCss } from '../render/look';
 
 /** The page's stylesheet (the badge rules come from the status colours in src/render/look.ts). */
@@ -73,3 +76,28 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 
 /** Opens the <details> (but the table's tracebacks) before printing, so a printout has the feedback and diffs. */
 export const PRINT_SCRIPT = `addEventListener('beforeprint',()=>{for(const d of document.querySelectorAll('details:not(.cell)'))d.open=true});`;
+
+/**
+ * A self-contained HTML document: nothing fetched, no script but `script` (allowed by its
+ * hash in the Content-Security-Policy), since what the page shows is LLM output.
+ */
+export function htmlDocument(title: string, body: string, opts: { css?: string; script?: string } = {}): string {
+  const scriptSrc = opts.script ? `'sha256-${crypto.createHash('sha256').update(opts.script).digest('base64')}'` : "'none'";
+  const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src ${scriptSrc}; base-uri 'none'; form-action 'none'`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${opts.css ?? CSS}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+${opts.script ? `<script>${opts.script}</script>\n` : ''}</body>
+</html>
+`;
+}

@@ -10,6 +10,14 @@ import { runPaths, type BenchmarkRecord, type FinalRecord, type HumanFrom, type 
 import type { Run } from './run';
 import { fitnessOf, RunInterrupted, type StageIO } from './stage';
 
+/** A policy on the config's evaluation episodes, deterministic and seeded. */
+async function evaluatedLikeFinal(run: Run, io: StageIO, code: string, model: string, gif: string | null) {
+  const ev = run.config.rl.evaluation;
+  const r = await evaluatePolicy(run.loaded, code, { model, episodes: ev.num_episodes, seed: ev.seed, deterministic: true, gif, worker: await io.worker(), signal: io.signal });
+  io.throwIfAborted();
+  return r;
+}
+
 /** The best policy on the config's evaluation episodes, deterministic and seeded, with its GIF. */
 export async function finalEvaluation(run: Run, io: StageIO): Promise<FinalRecord | null> {
   const done = run.folder.final();
@@ -20,16 +28,7 @@ export async function finalEvaluation(run: Run, io: StageIO): Promise<FinalRecor
     return null;
   }
   const ev = run.config.rl.evaluation;
-  const r = await evaluatePolicy(run.loaded, best.code, {
-    model: best.best_model,
-    episodes: ev.num_episodes,
-    seed: ev.seed,
-    deterministic: true,
-    gif: ev.save_gif ? runPaths.finalGif(run.dir) : null,
-    worker: await io.worker(),
-    signal: io.signal,
-  });
-  io.throwIfAborted();
+  const r = await evaluatedLikeFinal(run, io, best.code, best.best_model, ev.save_gif ? runPaths.finalGif(run.dir) : null);
   if (r.status !== 'succeeded') {
     io.emit({ type: 'log', level: 'warning', message: `final evaluation ${r.status}: ${r.failure.reason}` });
     return null;
@@ -52,17 +51,7 @@ export async function humanEvaluation(run: Run, io: StageIO): Promise<HumanRecor
   if (done) return done;
   const s = run.samples(0).find((x) => x.origin === 'human');
   if (!s?.best_model || !s.code || !['trained', 'stopped'].includes(s.status)) return null;
-  const ev = run.config.rl.evaluation;
-  const r = await evaluatePolicy(run.loaded, s.code, {
-    model: s.best_model,
-    episodes: ev.num_episodes,
-    seed: ev.seed,
-    deterministic: true,
-    gif: null,
-    worker: await io.worker(),
-    signal: io.signal,
-  });
-  io.throwIfAborted();
+  const r = await evaluatedLikeFinal(run, io, s.code, s.best_model, null);
   const of = { iteration: 0, sample: s.sample };
   let record: HumanRecord;
   if (r.status === 'succeeded') {
