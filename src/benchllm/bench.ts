@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadConfig, requestOptionsFrom, yamlWithoutRequestOptions, type Backend } from '../config/index';
+import { num } from '../render/format';
 import { readJson, writeJson, writeText } from '../run/files';
 import type { LiveEvent, RunEvent, RunRecord } from '../run/layout';
 import { Run } from '../run/run';
@@ -122,10 +123,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
       const loaded = loadConfig(configFile);
       if (!fs.existsSync(benchPaths.baseline(o.dir, env.label, seed))) o.onLog?.(`${env.label} seed ${seed}: training the human and sparse rewards`);
       const base: BaselineRecord = await caseBaselines(o.dir, env.label, seed, loaded, worker, o.signal);
-      o.onLog?.(`${env.label} seed ${seed}: human ${base.human.fitness_mean ?? base.human.reason}, sparse ${base.sparse.fitness_mean ?? base.sparse.reason}`);
+      const figure = (f: BaselineRecord['human']) => (f.fitness_mean === null ? `none (${f.reason})` : num(f.fitness_mean));
+      o.onLog?.(`${env.label} seed ${seed}: human reward ${figure(base.human)}, sparse reward ${figure(base.sparse)}`);
       for (const model of o.models) {
         const record = await caseRun({ ...o, worker }, configFile, env, seed, model);
-        if (record.status === 'done') o.onLog?.(`${env.label} seed ${seed}, ${model}: final fitness ${record.final?.fitness_mean ?? 'none'}`);
+        if (record.status === 'done') o.onLog?.(`${env.label} seed ${seed}, ${model}: final fitness ${record.final ? num(record.final.fitness_mean) : 'none'}`);
         await writeResults(o.dir);
       }
     }

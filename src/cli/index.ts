@@ -112,7 +112,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('bench-llm')
     .description('which model designs rewards best: the loop with each model on a suite of envs, against the human and sparse rewards')
-    .option('--suite <name|file>', "a shipped suite ('small': a laptop's hour or so; 'large') or a suite file", 'small')
+    .option('--suite <name|file>', "a shipped suite ('small', the default: about 10 minutes of training on two cores, plus the LLM's time; 'large': days) or a suite file", 'small')
     .requiredOption('--backend <name>', `the LLM backend (${BACKENDS.join(', ')})`, backendName)
     .option('--model <name>', 'a model to compare (repeat for several)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--host <url>', 'the Ollama host or OpenAI-compatible base URL (default: the backend\'s)')
