@@ -14,7 +14,10 @@
  *     ename/evalue/traceback (and send the iopub error first), payload and user_expressions,
  *     and say "aborted" where tslab says "abort".
  *   ZmqServer.handleShellMessage(sock, ...frames): control and shell messages arrive here;
- *     interrupt_request (unknown to tslab) is answered by us (interrupt.cjs).
+ *     interrupt_request (unknown to tslab) is answered by us (interrupt.cjs). Shell messages
+ *     are handled one at a time, in order, as a kernel does: tslab began each on arrival and
+ *     published its busy then, so three queued cells sent busy, busy, busy, idle (the first
+ *     done: the front end said Idle while two were still to run), idle, idle.
  *   ZmqServer.close(): called on shutdown_request; we exit after it, even while library child
  *     processes (the Python worker) keep the event loop busy.
  */
@@ -27,6 +30,9 @@ const { warn, wrapMethod } = require('./tslab.cjs');
  * @import { Cell } from './cells.cjs'
  * @import { JupyterModule } from './tslab.cjs'
  */
+
+/** Per server: the shell request being handled, which the next one waits for. */
+const shellQueues = new WeakMap();
 
 /** @param {JupyterModule} jupyter tslab/dist/jupyter.js */
 function patchJupyter(jupyter) {
@@ -140,7 +146,12 @@ function patchJupyter(jupyter) {
         warn(`bad message on ${sock === this.control ? 'control' : 'shell'}: ${/** @type {Error} */ (err).message}`);
         return Promise.resolve();
       }
-      return handleShellMessage.call(this, sock, ...frames);
+      if (sock === this.control) return handleShellMessage.call(this, sock, ...frames);
+      // the next shell request starts (and says busy) when the one before it has ended (idle)
+      const queue = shellQueues.get(this) ?? Promise.resolve();
+      const next = queue.then(() => handleShellMessage.call(this, sock, ...frames)).catch((err) => warn(`shell request failed: ${/** @type {Error} */ (err).message}`));
+      shellQueues.set(this, next);
+      return next;
     },
   );
 

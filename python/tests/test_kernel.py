@@ -367,6 +367,32 @@ def test_stop_on_error_false_does_not_abort_the_next_cell(kernel: Kernel) -> Non
     settle_after_error()
 
 
+def test_busy_from_the_start_of_each_cell_to_its_end_never_idle_while_one_is_queued(kernel: Kernel) -> None:
+    # Run All: three cells sent at once. A kernel runs them one after the other and is busy
+    # from the start of each to its end, so the last status a front end sees while any of
+    # them runs or waits is "busy".
+    cells = [kernel.send(f"await new Promise((r) => setTimeout(r, 300)); console.log('cell {k}');") for k in range(3)]
+    ids = [c.msg_id for c in cells]
+    seen: list[tuple[str, int]] = []
+    deadline = time.monotonic() + 30
+    while len(seen) < 6:
+        left = deadline - time.monotonic()
+        assert left > 0, f"statuses so far: {seen}\n{kernel.log_tail()}"
+        try:
+            msg = kernel.kc.get_iopub_msg(timeout=left)
+        except Exception:  # queue.Empty
+            continue
+        parent = msg["parent_header"].get("msg_id")
+        if msg["msg_type"] == "status" and parent in ids:
+            seen.append((msg["content"]["execution_state"], ids.index(parent)))
+        elif parent in ids and msg["msg_type"] == "stream":
+            # output of a cell comes between its busy and its idle
+            assert seen and seen[-1] == ("busy", ids.index(parent)), (seen, msg["content"])
+    assert seen == [("busy", 0), ("idle", 0), ("busy", 1), ("idle", 1), ("busy", 2), ("idle", 2)]
+    for c in cells:
+        assert kernel.wait_reply(c)["status"] == "ok"
+
+
 # --- interrupts --------------------------------------------------------------------------------
 
 
