@@ -33,6 +33,11 @@ export interface KernelHook {
    * A fresh one per cell execution.
    */
   cellSignal(): AbortSignal;
+  /**
+   * What to tell the person if the running cell is interrupted (what was kept, how to go on),
+   * in place of the kernel's plain sentence. Optional: older preloads lack it.
+   */
+  onInterrupt?(message: string): void;
 }
 
 export const KERNEL_HOOK = Symbol.for('stable-eureka.kernel');

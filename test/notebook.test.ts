@@ -43,11 +43,17 @@ class RecordingHook implements KernelHook {
   cellSignal() {
     return this.cell.signal;
   }
+  /** What the kernel would say if this cell were interrupted. */
+  interruptMessage: string | null = null;
+  onInterrupt(message: string) {
+    this.interruptMessage = message;
+  }
   /** A new cell: fresh signal, no calls recorded yet. */
   newCell() {
     this.cell = new AbortController();
     this.calls = [];
     this.onUpdate = null;
+    this.interruptMessage = null;
   }
   /** Calls per display id, in order. */
   byId(): Map<string, Call[]> {
@@ -206,7 +212,11 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     hook.onUpdate = (b) => {
       if (b.data[MIME.vegaLite]) hook.cell.abort(); // training has started: the user interrupts
     };
-    await expect(run.retrain(0, 0)).rejects.toThrow(RunInterrupted);
+    const stopped = await run.retrain(0, 0).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(RunInterrupted);
+    // what the kernel tells the person is the stage's own sentence
+    expect(hook.interruptMessage).toBe((stopped as Error).message);
+    expect(hook.interruptMessage).toMatch(/^retrain\(0, 0\): interrupted; what was done is kept, run the cell again to continue/);
     expect((await run.sample(0, 0)).record.status).toBe('interrupted');
     const last = [...hook.byId().values()][0]!.at(-1)!;
     expect(text(last.bundle!)).toMatch(/retrain\(0, 0\): interrupted/);

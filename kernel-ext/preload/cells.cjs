@@ -24,6 +24,7 @@
  *   req: ExecuteRequest, publish: Publish | null,
  *   writeDisplayData: WriteDisplayData | null,
  *   executionCount: number, code: string, controller: AbortController, interrupted: boolean,
+ *   interruptMessage?: string,
  *   payload: {source: string, [key: string]: unknown}[], failure: ErrorContent | null,
  *   failedWithoutStop: boolean, running: boolean,
  * }} Cell

@@ -105,11 +105,15 @@ function diagnosticsContent(diagnostics, code) {
 }
 
 /** @returns {ErrorContent} */
-const interruptedContent = () => ({
-  ename: 'Interrupted',
-  evalue: 'The cell was interrupted (kernel interrupt)',
-  traceback: ['Interrupted: The cell was interrupted (kernel interrupt); its cellSignal() was aborted.'],
-});
+/**
+ * An interrupted cell, in the words the running code gave for it (the hook's onInterrupt: the
+ * library's stages say what was kept and how to go on), or plainly when it gave none.
+ * @param {Cell | null} [cell]
+ */
+const interruptedContent = (cell) => {
+  const evalue = cell?.interruptMessage ?? 'The cell was stopped (kernel interrupt). Run it again to start it over.';
+  return { ename: 'Interrupted', evalue, traceback: [`Interrupted: ${evalue}`] };
+};
 
 /**
  * What the executor reported through console.error while a cell ran, as error content.
@@ -119,7 +123,6 @@ const interruptedContent = () => ({
  * @returns {ErrorContent | null} null when nothing recorded is an error
  */
 function failureOf(recorded, cell, code) {
-  if (cell?.interrupted) return interruptedContent();
   /** @type {Diagnostic[]} */
   const diagnostics = [];
   /** @type {unknown} */
@@ -133,11 +136,12 @@ function failureOf(recorded, cell, code) {
       thrown = args[0];
     }
   }
+  if (cell?.interrupted) return interruptedContent(cell);
   if (hasThrown) {
     if (thrown instanceof Error && (/** @type {NodeJS.ErrnoException} */ (thrown).code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' || thrown.message === 'Interrupted asynchronously')) {
       // A synchronous loop broken by SIGINT (vm's breakOnSigint): our listener did not run.
       if (cell && !cell.controller.signal.aborted) cell.controller.abort(new DOMException('The cell was interrupted (SIGINT)', 'AbortError'));
-      return interruptedContent();
+      return interruptedContent(cell);
     }
     return errorContent(thrown);
   }

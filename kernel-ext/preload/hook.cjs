@@ -121,6 +121,10 @@ const hook = Object.freeze({
     const cell = targetCell();
     return cell ? cell.controller.signal : idleController.signal;
   },
+  onInterrupt(message) {
+    const cell = targetCell();
+    if (cell) cell.interruptMessage = String(message);
+  },
 });
 
 /** Put the hook on globalThis, where src/kernelHook.ts's kernelHook() finds it. */

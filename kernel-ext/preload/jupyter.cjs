@@ -124,7 +124,7 @@ function patchJupyter(jupyter) {
         const failure =
           cell?.failure ??
           (cell?.interrupted
-            ? interruptedContent()
+            ? interruptedContent(cell)
             : { ename: 'Error', evalue: 'The cell failed', traceback: ['Error: The cell failed (see its output above)'] });
         Object.assign(content, failure);
         const send = cell?.publish ?? entry?.publish;

@@ -434,6 +434,24 @@ def test_interrupt_request_aborts_the_cell_signal(kernel: Kernel) -> None:
     assert ex.stdout() == "AbortError\n"
 
 
+def test_an_interrupted_stage_says_in_its_own_words_what_was_kept(kernel: Kernel) -> None:
+    # A notebook stage (notebook/stage.ts) tells the hook what an interrupt leaves and how to
+    # go on; the person reads that sentence, not the kernel's.
+    said = "train(0): interrupted; what was done is kept, run the cell again to continue where it stopped"
+    code = f"""
+{HOOK}.onInterrupt({js(said)});
+""" + WAIT_FOR_ABORT
+    ex, seconds = interrupt_cell(kernel, code, "WAITING", kernel.km.interrupt_kernel)
+    assert_interrupted(ex, seconds)
+    assert ex.reply["evalue"] == said
+    assert ex.of_type("error")[0]["traceback"] == [f"Interrupted: {said}"]
+    settle_after_error()
+    # a cell that said nothing gets a plain sentence, no jargon, and not the last cell's words
+    ex, _ = interrupt_cell(kernel, WAIT_FOR_ABORT, "WAITING", kernel.km.interrupt_kernel)
+    assert ex.reply["evalue"] == "The cell was stopped (kernel interrupt). Run it again to start it over."
+    settle_after_error()
+
+
 def test_interrupt_cancels_training(kernel: Kernel) -> None:
     """A real training job in the library's worker, started with the cell's signal: the
     interrupt ends the cell at once, the worker cancels the job and stays up."""

@@ -38,6 +38,8 @@ export async function runStage<T>(
 ): Promise<T> {
   // the cell's signal is taken before any await: it belongs to the cell running now
   const signal = combine(kernelHook()?.cellSignal(), opts?.signal);
+  const interrupted = `${title}: interrupted; what was done is kept, run the cell again to continue where it stopped`;
+  kernelHook()?.onInterrupt?.(interrupted);
   const monitor = new Monitor(title);
   const run = open({ signal, onEvent: (e) => monitor.on(e) });
   try {
@@ -48,7 +50,7 @@ export async function runStage<T>(
     if (err instanceof RunInterrupted || signal?.aborted) {
       await monitor.finish('interrupted');
       const e = new RunInterrupted(dir);
-      e.message = `${title}: interrupted; what was done is kept, run the cell again to continue where it stopped`;
+      e.message = interrupted;
       throw e;
     }
     await monitor.finish('failed', (err as Error).message);
