@@ -182,8 +182,12 @@ describe('the notebook cell API on a tiny CartPole run', () => {
   it('sample().edit() opens a cell with the code; run.edit() trains it as an edit', async () => {
     hook.newCell();
     const view = await run.sample(0, 1);
-    const cell = view.edit();
+    const opened = view.edit();
+    const cell = opened.cell;
     expect(hook.calls).toEqual([{ kind: 'next', text: cell }]);
+    // the code is in the new cell, not shown a second time as the result
+    expect(text(opened.toMimeBundle())).toBe("A new cell below holds sample 0.1's reward in run.edit(...): change the code there and run that cell.");
+    expect(html(opened.toMimeBundle())).not.toContain('compute_reward');
     expect(cell.startsWith('await run.edit(0, 1, `')).toBe(true);
     const literal = cell.slice('await run.edit(0, 1, '.length, cell.lastIndexOf(', { note:'));
     expect(new Function(`return ${literal}`)()).toBe(view.record.code);
@@ -199,7 +203,7 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     delete (globalThis as Record<symbol, unknown>)[KERNEL_HOOK];
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      expect(view.edit()).toBe(cell);
+      expect(view.edit().cell).toBe(cell);
       expect(log).toHaveBeenCalledWith(cell);
     } finally {
       log.mockRestore();

@@ -142,14 +142,26 @@ export class SampleView extends View {
   /**
    * Opens a new cell below, pre-filled with this sample's code in a call to `run.edit(...)`: change
    * the code, run the cell, and the edit is checked and trained as a sample of its own. Without
-   * our kernel the cell's text is printed. Returns the text.
+   * our kernel the cell's text is printed. Returns a one-line note (the code is in the new cell,
+   * not shown twice); its `cell` is the cell's text.
    */
-  edit(note = ''): string {
+  edit(note = ''): EditOpened {
     const text = this.editCell(note);
     const hook = kernelHook();
     if (hook) hook.setNextInput(text);
     else console.log(text);
-    return text;
+    const s = this.record;
+    return new EditOpened(text, hook ? `A new cell below holds sample ${s.iteration}.${s.sample}'s reward in ${this.variable}.edit(...): change the code there and run that cell.` : `Copy the cell printed above, change the code and run it.`);
+  }
+}
+
+/** What sample.edit() returns: a note where the new cell is, and the cell's text. */
+export class EditOpened extends View {
+  constructor(
+    readonly cell: string,
+    readonly note: string,
+  ) {
+    super({ data: { [MIME.html]: box(esc(note), 'info'), [MIME.text]: note } });
   }
 }
 
