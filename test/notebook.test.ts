@@ -121,7 +121,11 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     const outputs = [...hook.byId().values()];
     expect(outputs).toHaveLength(1);
     expect(outputs[0]![0]!.kind).toBe('display');
-    expect(text(outputs[0]!.at(-1)!.bundle!)).toMatch(/generate\(0\): done/);
+    const last = text(outputs[0]!.at(-1)!.bundle!);
+    expect(last).toMatch(/generate\(0\): done/);
+    // what happened, not what was under way: each sample answered
+    expect(last).not.toContain('asking the LLM');
+    expect(last.match(/pending +answered/g)).toHaveLength(2);
   });
 
   it('check() shows each sample\'s checks and the fix it took', async () => {
@@ -145,6 +149,8 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     expect(calls.filter((c) => c.kind === 'update').length).toBeGreaterThanOrEqual(1);
     const charts = calls.filter((c) => c.bundle!.data[MIME.vegaLite]);
     expect(charts.length).toBeGreaterThanOrEqual(1);
+    // the heading follows the stage: training while samples train, never "starting" then
+    for (const c of charts) expect(text(c.bundle!)).toMatch(/train\(0\) · iteration 0: training/);
     for (const c of charts) {
       expect(c.bundle!.data[MIME.html]).toBeUndefined();
       expect((c.bundle!.data[MIME.vegaLite] as { $schema: string }).$schema).toBe(NOTEBOOK_VEGA_LITE_SCHEMA);

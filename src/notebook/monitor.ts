@@ -62,7 +62,7 @@ export class Monitor {
             t.message = e.purpose === 'fix' ? 'asking the LLM for a fix' : 'asking the LLM';
           } else {
             t.streaming = false;
-            if (e.phase === 'error') t.message = `LLM error: ${e.message ?? ''}`;
+            t.message = e.phase === 'error' ? `LLM error: ${e.message ?? ''}` : e.purpose === 'fix' ? 'fix received' : 'answered';
           }
         }
         this.phase = e.phase === 'start' ? `iteration ${e.iteration}: LLM ${e.purpose === 'fix' ? 'fix' : 'answers'}` : this.phase;
@@ -76,13 +76,19 @@ export class Monitor {
         const t = this.track(e.iteration, e.sample);
         t.status = e.status;
         t.message = e.message ?? (e.status === 'pending' ? t.message : undefined);
-        if (e.status === 'training' || e.status === 'queued') t.evals = [];
+        if (e.status === 'training' || e.status === 'queued') {
+          t.evals = [];
+          this.phase = `iteration ${e.iteration}: training`;
+        } else if (this.phase.endsWith(': training') && ![...this.tracks.values()].some((x) => x.status === 'queued' || x.status === 'training')) {
+          this.phase = `iteration ${e.iteration}: training done`;
+        }
         break;
       }
       case 'progress': {
         const t = this.track(e.iteration, e.sample);
         t.progress = { timesteps: e.timesteps, total: e.total, sps: e.steps_per_s };
         if (e.iteration === null) t.status ??= 'training';
+        else this.phase = `iteration ${e.iteration}: training`;
         break;
       }
       case 'eval':

@@ -41,6 +41,8 @@ function frame(opts: ChartOptions | undefined, fallbackTitle: string) {
     title: opts?.title ?? fallbackTitle,
     width: opts?.width ?? WIDTH,
     height: opts?.height ?? HEIGHT,
+    // its own white ground: the labels are dark, and a dark notebook theme must not show through
+    background: '#ffffff',
     config: baseConfig,
   };
 }
@@ -335,13 +337,14 @@ export interface ProgressRow {
   note: string;
 }
 
+/** Light fills, so the dark note written over them stays readable (contrast above 7:1). */
 const PROGRESS_COLORS: [string, string][] = [
-  ['queued', '#bab0ac'],
-  ['training', '#4c78a8'],
-  ['trained', '#54a24b'],
-  ['stopped', '#9d755d'],
-  ['failed', '#e45756'],
-  ['interrupted', '#f58518'],
+  ['queued', '#d9d9d9'],
+  ['training', '#9ecae9'],
+  ['trained', '#a1d99b'],
+  ['stopped', '#d8c3b5'],
+  ['failed', '#ffb3ae'],
+  ['interrupted', '#ffcf99'],
 ];
 
 /** Training progress: one bar per sample, filled to the fraction of its steps done. */
@@ -354,7 +357,7 @@ export function progressSpec(rows: ProgressRow[], opts?: ChartOptions): VegaLite
     height: opts?.height ?? Math.max(24, 24 * rows.length),
     data: { values },
     layer: [
-      { mark: { type: 'bar', color: '#eaeef2' }, encoding: { y, x: { ...x, field: 'full' } } },
+      { mark: { type: 'bar', color: '#f3f5f7' }, encoding: { y, x: { ...x, field: 'full' } } },
       {
         mark: { type: 'bar' },
         encoding: {
