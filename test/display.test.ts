@@ -11,6 +11,7 @@ import {
   NOTEBOOK_VEGA_LITE_SCHEMA,
   code,
   componentBarsChart,
+  componentsChart,
   diff,
   fitnessChart,
   gif,
@@ -85,6 +86,21 @@ function sample(over: Partial<SampleRecord>): SampleRecord {
 }
 
 describe('chart bundles', () => {
+  it("give a sparse reward's constant components a readable axis and say why the chart is flat", async () => {
+    const evals = [1000, 2000, 3000].map((t) => ({ ...point(t, 9), components: { success: 0 } }));
+    const lines = await componentsChart(evals);
+    expect(lines.svg).not.toMatch(/0\.0{4,}/); // no "0.000000" axis
+    expect(lines.svg).toContain('every component was 0 at every evaluation: a constant teaches nothing');
+    expect(lines.svg).toMatch(/>-1<|>−1</); // an axis around the value
+    const bars = await componentBarsChart({ success: 0, bonus: 0 });
+    expect(bars.svg).toContain('every component is 0: no bar to draw, and nothing to learn from');
+    expect(bars.svg).not.toMatch(/0\.0{4,}/);
+    // a component that moves keeps vega's own scale and no note
+    const moving = await componentsChart([point(1000, 9), point(2000, 20)].map((p, k) => ({ ...p, components: { alive: 10 * (k + 1) } })));
+    expect(moving.svg).not.toContain('teaches nothing');
+  });
+
+
   it('carry a vega-lite v5 spec with its data, an SVG with marks and a one-line summary, and no HTML', async () => {
     const c = await fitnessChart([
       { label: 'sample 0', evals: [point(1024, 20), point(2048, 60)] },

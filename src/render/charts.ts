@@ -49,6 +49,17 @@ function frame(opts: ChartOptions | undefined, fallbackTitle: string) {
 
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
+/**
+ * When every value is the same (a constant or all-zero component), a scale around it: vega
+ * would otherwise draw a one-point axis labelled "0.000000" and zero-length bars.
+ */
+function flatScale(xs: number[]): { value: number; domain: [number, number] } | null {
+  if (!xs.length || xs.some((x) => x !== xs[0])) return null;
+  const v = xs[0]!;
+  const half = v === 0 ? 1 : Math.abs(v) / 2;
+  return { value: v, domain: [v - half, v + half] };
+}
+
 /** One sample's training curve: its evaluations (evals.jsonl) under a label. */
 export interface SampleCurve {
   /** Shown in the legend, e.g. "sample 2". */
@@ -138,13 +149,16 @@ export function componentsSpec(evals: EvalPoint[], opts?: ChartOptions): VegaLit
       .filter(([, v]) => finite(v) && finite(e.timesteps))
       .map(([component, value]) => ({ component, timesteps: e.timesteps, value })),
   );
+  const flat = flatScale(values.map((v) => v.value));
+  const base = frame(opts, 'Reward components over training steps');
   return {
-    ...frame(opts, 'Reward components over training steps'),
+    ...base,
+    ...(flat ? { title: { text: base.title, subtitle: `every component was ${flat.value} at every evaluation: a constant teaches nothing` } } : {}),
     data: { values },
     mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
       x: { field: 'timesteps', type: 'quantitative', title: 'training steps', axis: { format: '~s', tickCount: 8 } },
-      y: { field: 'value', type: 'quantitative', title: 'component value' },
+      y: { field: 'value', type: 'quantitative', title: 'component value', axis: { format: '~g' }, ...(flat ? { scale: { domain: flat.domain } } : {}) },
       color: { field: 'component', type: 'nominal', title: 'component', legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } },
       tooltip: [
         { field: 'component', type: 'nominal' },
@@ -308,14 +322,17 @@ export function componentBarsSpec(components: Record<string, number>, opts?: Cha
   const values = Object.entries(components)
     .filter(([, v]) => finite(v))
     .map(([component, value]) => ({ component, value, sign: value < 0 ? 'negative' : 'positive' }));
+  const flat = flatScale(values.map((v) => v.value));
+  const base = frame(opts, 'Reward components');
   return {
-    ...frame(opts, 'Reward components'),
+    ...base,
+    ...(flat?.value === 0 ? { title: { text: base.title, subtitle: 'every component is 0: no bar to draw, and nothing to learn from' } } : {}),
     height: opts?.height ?? Math.max(40, 24 * values.length),
     data: { values },
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
       y: { field: 'component', type: 'nominal', title: null, sort: values.map((v) => v.component) },
-      x: { field: 'value', type: 'quantitative', title: 'mean per episode' },
+      x: { field: 'value', type: 'quantitative', title: 'mean per episode', axis: { format: '~g' }, ...(flat?.value === 0 ? { scale: { domain: flat.domain } } : {}) },
       color: { field: 'sign', type: 'nominal', legend: null, scale: { domain: ['positive', 'negative'], range: ['#4c78a8', '#e45756'] } },
       tooltip: [
         { field: 'component', type: 'nominal' },
