@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MIME, NOTEBOOK_VEGA_LITE_SCHEMA } from '../src/display/index';
 import { KERNEL_HOOK, type KernelHook, type MimeBundle } from '../src/kernelHook';
 import { NotebookRun, SampleView, open, templateLiteral } from '../src/notebook/index';
+import { Monitor } from '../src/notebook/monitor';
+import { buildReport, loadRunData } from '../src/report/index';
 import { RunInterrupted } from '../src/run/run';
 import { shutdownWorker } from '../src/worker/client';
 import { startLoopbackLlm, type LoopbackLlm } from './llm-server';
@@ -128,6 +130,15 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     expect(last.match(/pending +answered/g)).toHaveLength(2);
   });
 
+  it('a live view lists the samples in order, whatever order their events arrive in', async () => {
+    hook.newCell();
+    const m = new Monitor('check(0)');
+    for (const j of [0, 1, 3, 2]) m.on({ type: 'sample', iteration: 0, sample: j, status: j === 3 ? 'invalid' : 'checked', message: `sample ${j}'s verdict` });
+    await m.finish('done');
+    const last = text([...hook.byId().values()][0]!.at(-1)!.bundle!);
+    expect([...last.matchAll(/sample (\d) +(checked|invalid)/g)].map((x) => x[1])).toEqual(['0', '1', '2', '3']);
+  });
+
   it('check() shows each sample\'s checks and the fix it took', async () => {
     const v = await run.check(0);
     expect(v.samples.map((s) => s.status)).toEqual(['checked', 'checked']);
@@ -177,6 +188,9 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     expect(s.title).toMatch(/best sample/);
     expect(imgs(html(s.toMimeBundle())).length).toBe(3); // fitness, components over training, components at the best
     expect(run.record.best).toMatchObject({ iteration: 0, sample: s.record.sample });
+    // a report written now says where the stepped-through run stands, not just "running"
+    const report = await buildReport(loadRunData(run.dir));
+    expect(report).toContain('<div class="k">where it stands</div><div class="v">iteration 0: generated, checked, trained, reflected</div>');
 
     const mine = run.feedback(0, 'Keep the cart <near> the centre.', 'extend');
     expect(mine.record.source).toBe('both');

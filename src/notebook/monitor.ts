@@ -120,13 +120,18 @@ export class Monitor {
     return its.size > 1 ? `iteration ${t.iteration} sample ${t.sample}` : `sample ${t.sample}`;
   }
 
+  /** The tracks by iteration and sample (events arrive in any order), the benchmark last. */
+  private inOrder(): Track[] {
+    return [...this.tracks.values()].sort((a, b) => (a.iteration ?? 1e9) - (b.iteration ?? 1e9) || (a.sample ?? 0) - (b.sample ?? 0));
+  }
+
   private elapsed(): string {
     return duration((Date.now() - this.started) / 1000);
   }
 
   /** Training chart while any job runs, else the status table and the streamed text. */
   private async render(): Promise<MimeBundle> {
-    const tracks = [...this.tracks.values()].sort((a, b) => (a.iteration ?? 1e9) - (b.iteration ?? 1e9) || (a.sample ?? 0) - (b.sample ?? 0));
+    const tracks = this.inOrder();
     const training = tracks.filter((t) => t.progress || t.status === 'queued' || t.status === 'training');
     if (training.some((t) => !FINAL_STATUSES.has(t.status ?? 'training'))) {
       const rows = training.map((t) => {
@@ -150,7 +155,7 @@ export class Monitor {
   }
 
   private statusBundle(head: string, streams: boolean, tone?: 'ok' | 'warning' | 'error'): MimeBundle {
-    const tracks = [...this.tracks.values()].filter((t) => t.status || t.stream || t.message);
+    const tracks = this.inOrder().filter((t) => t.status || t.stream || t.message);
     const rows = tracks.map((t) => [esc(this.label(t)), t.status ? badge(t.status) : '', esc(firstLine(t.message ?? ''))]);
     const html: string[] = [heading(head)];
     if (rows.length) html.push(tableHtml(['', 'status', ''], rows));

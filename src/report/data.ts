@@ -211,3 +211,23 @@ export function runWallSeconds(data: RunData): number | null {
   const t1 = Date.parse(r.updated);
   return Number.isFinite(t0) && Number.isFinite(t1) ? (t1 - t0) / 1000 : null;
 }
+
+/**
+ * Where a run stands, from its folder: what each iteration has done (a run stepped through in a
+ * notebook never says "done" in run.json, yet has generated, checked, trained and reflected).
+ */
+export function runStanding(data: RunData): string {
+  if (!data.iterations.length) return 'nothing generated yet';
+  const parts = data.iterations.map((it) => {
+    const records = it.samples.map((s) => s.record).filter((r): r is SampleRecord => r !== null);
+    if (it.record?.status === 'done') return `iteration ${it.iteration}: done`;
+    const stages: string[] = [];
+    if (records.length) stages.push('generated');
+    if (records.length && !records.some((r) => r.status === 'pending')) stages.push('checked');
+    if (records.some((r) => ['trained', 'stopped', 'failed', 'duplicate'].includes(r.status)) && !records.some((r) => ['pending', 'checked', 'queued', 'training'].includes(r.status))) stages.push('trained');
+    if (it.feedback !== null) stages.push('reflected');
+    return `iteration ${it.iteration}: ${stages.length ? stages.join(', ') : 'begun'}`;
+  });
+  if (data.final ?? data.run?.final) parts.push('final evaluation done');
+  return parts.join('; ');
+}

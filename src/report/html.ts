@@ -11,7 +11,7 @@ import { samplesTableHtml, type SampleRow } from '../render/samples';
 import { peak } from '../run/selection';
 import { HUMAN_FROM_TEXT, ORIGIN_TEXT, runPaths, type SampleRef } from '../run/layout';
 import { chartFigure, reportCharts } from './charts';
-import { benchmarkFitness, findSample, globalBest, iterationBest, runWallSeconds, tokenUsage, type Best, type IterationData, type RunData } from './data';
+import { benchmarkFitness, findSample, globalBest, iterationBest, runStanding, runWallSeconds, tokenUsage, type Best, type IterationData, type RunData } from './data';
 import { CSS, htmlDocument, PRINT_SCRIPT } from './style';
 
 /** An ISO time as "2026-01-01 12:00:00 UTC", escaped. */
@@ -60,6 +60,7 @@ function header(data: RunData): string {
       r ? `${count(r.iterations)} × ${count(r.samples)} <span class="muted">(${count(done)} done, ${data.iterations.length} started)</span>` : `${data.iterations.length} started`,
     ),
   );
+  facts.push(fact('where it stands', esc(runStanding(data))));
   facts.push(fact('created / updated', r ? `${when(r.created)}<br>${when(r.updated)}` : '—'));
   facts.push(fact('total wall time', duration(runWallSeconds(data)) + (r?.status === 'running' ? ' <span class="muted">so far</span>' : '')));
   const tok = tokenUsage(data);
