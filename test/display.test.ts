@@ -96,6 +96,8 @@ describe('chart bundles', () => {
     expect(bars.svg).toContain('every component is 0: no bar to draw, and nothing to learn from');
     expect(bars.svg).not.toMatch(/0\.0{4,}/);
     // a component that moves keeps vega's own scale and no note
+    // the static picture carries what it shows in words
+    expect(lines.svg).toMatch(/^<svg[^>]* role="img" aria-label="Reward components over training steps \[chart\] 1 components over 3 evaluations"[^>]*><title>Reward components over training steps/);
     const moving = await componentsChart([point(1000, 9), point(2000, 20)].map((p, k) => ({ ...p, components: { alive: 10 * (k + 1) } })));
     expect(moving.svg).not.toContain('teaches nothing');
   });

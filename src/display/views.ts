@@ -116,7 +116,20 @@ export async function chart(spec: VegaLiteSpec, summary?: string): Promise<Chart
   } catch (e) {
     failed = ` (not rendered: ${firstLine((e as Error).message)})`;
   }
-  return new Chart(spec, svg, (summary ?? `${specTitle(spec)} [chart, ${countValues(spec)} data points]`) + failed);
+  const text = (summary ?? `${specTitle(spec)} [chart, ${countValues(spec)} data points]`) + failed;
+  return new Chart(spec, svg && withAltText(svg, text), text);
+}
+
+/**
+ * The static SVG with what it shows in words, for a screen reader and wherever the picture does
+ * not load: role="img", an aria-label and a <title> first (a front end shows image/svg+xml as a
+ * picture without alt text of its own).
+ */
+export function withAltText(svg: string, text: string): string {
+  const open = /<svg\b[^>]*>/.exec(svg);
+  if (!open) return svg;
+  const tag = open[0].replace(/\s(role|aria-label)="[^"]*"/g, '').replace(/>$/, ` role="img" aria-label="${esc(text)}">`);
+  return svg.slice(0, open.index) + tag + `<title>${esc(text)}</title>` + svg.slice(open.index + open[0].length);
 }
 
 /** Fitness over training steps, one line per sample. */
