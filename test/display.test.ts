@@ -188,7 +188,7 @@ describe('GIF, code, diff and table bundles', () => {
     const src = `def compute_reward(self):\n    note = "${EVIL}"\n    return 1.0, {}\n`;
     const b = code(src, `sample ${EVIL}`).toMimeBundle();
     const html = b.data[MIME.html] as string;
-    expect(html).toContain('<span style="color:#d73a49">def</span>');
+    expect(html).toContain('<span style="color:var(--jp-mirror-editor-keyword-color,#d73a49)">def</span>');
     expect(html).not.toContain('class="hljs');
     expect(html).not.toMatch(/<script|<img src=x/);
     expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
@@ -204,8 +204,8 @@ describe('GIF, code, diff and table bundles', () => {
     expect(text).toContain('-    return 1.0, {}');
     expect(text).toContain(`+    return 2.0, {"${EVIL}": 1}`);
     const html = bundle.data[MIME.html] as string;
-    expect(html).toContain('background:#dafbe1'); // the added line
-    expect(html).toContain('background:#ffebe9'); // the removed one
+    expect(html).toContain('background:rgba(46,160,67,0.18)'); // the added line
+    expect(html).toContain('background:rgba(248,81,73,0.18)'); // the removed one
     expect(html).not.toMatch(/<script|<img src=x|class="d-/);
     expect(diff({ name: 'a', code: a }, { name: 'b', code: a }).toString()).toMatch(/identical/);
   });

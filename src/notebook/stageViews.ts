@@ -7,7 +7,7 @@ import { MIME, samplesTable, View, type Chart } from '../display/index';
 import { extractReward } from '../extract';
 import { kernelHook, type MimeBundle } from '../kernelHook';
 import type { ChatMessage } from '../prompts';
-import { badge, box, codeHtml, duration, esc, firstLine, fitnessText, num, page, preText, STYLE, tableHtml, textTable } from '../render/index';
+import { badge, box, chip, codeHtml, duration, esc, firstLine, fitnessText, num, page, preText, STYLE, tableHtml, textTable } from '../render/index';
 import { ORIGIN_TEXT, type CheckRecord, type SampleRecord, type SampleRef } from '../run/layout';
 import type { EnvDescription, EvalPoint } from '../worker/protocol/index';
 import { countStatuses, details, feedbackHtml, heading, muted, ref, row } from './pieces';
@@ -98,7 +98,7 @@ export class ChecksView extends View {
     const rows = samples.map((s, k) => {
       const cs = checks[k] ?? [];
       const list = cs
-        .map((c) => `<div>${c.answer}: <b>${esc(c.stage)}</b> ${c.passed ? '<span style="color:#1a7f37">passed</span>' : `<span style="color:#cf222e">${esc(firstLine(c.message))}</span>`}</div>`)
+        .map((c) => `<div>${c.answer}: <b>${esc(c.stage)}</b> ${c.passed ? chip('passed', 'ok') : chip(esc(firstLine(c.message)), 'error')}</div>`)
         .join('');
       return [String(s.sample), badge(s.status), String(Math.max(0, s.answers - 1)), list || `<span style="${STYLE.muted}">not checked yet</span>`, esc((s.components ?? []).join(', '))];
     });

@@ -53,18 +53,25 @@ export function highlightPython(code: string): string {
   }
 }
 
-/** highlight.js's GitHub theme (BSD-3-Clause) as inline styles, by the first class of a span. */
+/**
+ * Token colours as inline styles, by the first class of a span: the front end's own editor
+ * colours (JupyterLab's --jp-mirror-editor-*, made for its light and dark grounds), with
+ * highlight.js's GitHub theme (BSD-3-Clause) where a page has no theme.
+ */
+const editor = (token: string, fallback: string) => `color:var(--jp-mirror-editor-${token}-color,${fallback})`;
 const HLJS_STYLES: [RegExp, string][] = [
-  [/^hljs-variable language_/, 'color:#d73a49'],
-  [/^hljs-(doctag|keyword|template-tag|template-variable|type)\b/, 'color:#d73a49'],
-  [/^hljs-title\b/, 'color:#6f42c1'],
-  [/^hljs-(attr|attribute|literal|meta|number|operator|selector-attr|selector-class|selector-id|variable)\b/, 'color:#005cc5'],
-  [/^hljs-(regexp|string)\b/, 'color:#032f62'],
-  [/^hljs-(built_in|symbol)\b/, 'color:#e36209'],
-  [/^hljs-(code|comment|formula)\b/, 'color:#6a737d'],
-  [/^hljs-(name|quote|selector-pseudo|selector-tag)\b/, 'color:#22863a'],
-  [/^hljs-section\b/, 'color:#005cc5;font-weight:700'],
-  [/^hljs-bullet\b/, 'color:#735c0f'],
+  [/^hljs-variable language_/, editor('keyword', '#d73a49')],
+  [/^hljs-(doctag|keyword|template-tag|template-variable|type)\b/, editor('keyword', '#d73a49')],
+  [/^hljs-title\b/, editor('def', '#6f42c1')],
+  [/^hljs-(attr|attribute|literal|meta|number|selector-attr|selector-class|selector-id)\b/, editor('number', '#005cc5')],
+  [/^hljs-(operator)\b/, editor('operator', '#005cc5')],
+  [/^hljs-(variable)\b/, editor('variable', '#005cc5')],
+  [/^hljs-(regexp|string)\b/, editor('string', '#032f62')],
+  [/^hljs-(built_in|symbol)\b/, editor('builtin', '#e36209')],
+  [/^hljs-(code|comment|formula)\b/, editor('comment', '#6a737d')],
+  [/^hljs-(name|quote|selector-pseudo|selector-tag)\b/, editor('tag', '#22863a')],
+  [/^hljs-section\b/, `${editor('header', '#005cc5')};font-weight:700`],
+  [/^hljs-bullet\b/, editor('quote', '#735c0f')],
   [/^hljs-emphasis\b/, 'font-style:italic'],
   [/^hljs-strong\b/, 'font-weight:700'],
 ];
@@ -76,7 +83,7 @@ export function codeHtml(code: string, look: Look = 'inline'): string {
     const style = HLJS_STYLES.find(([re]) => re.test(cls))?.[1];
     return style ? `<span style="${style}">` : '<span>';
   });
-  return `<pre style="${STYLE.pre}"><code>${html}</code></pre>`;
+  return `<pre style="${STYLE.pre}"><code style="${STYLE.code}">${html}</code></pre>`;
 }
 
 /** A unified diff of two texts (3 lines of context), or null when they are the same. */
@@ -100,12 +107,13 @@ export function diffHtml(oldName: string, oldCode: string, newName: string, newC
   return `<pre class="diff">${html.join('')}</pre>`;
 }
 
+/** Tints over the code's ground, so the lines keep the theme's text colour. */
 const DIFF_STYLES: Record<string, string> = {
-  'd-add': 'background:#dafbe1',
-  'd-del': 'background:#ffebe9',
-  'd-hunk': 'color:#8250df;background:#f5f0ff',
-  'd-file': 'color:#656d76;font-weight:600',
-  'd-note': 'color:#656d76',
+  'd-add': 'background:rgba(46,160,67,0.18)',
+  'd-del': 'background:rgba(248,81,73,0.18)',
+  'd-hunk': 'color:var(--jp-content-font-color2,#59636e);background:rgba(130,80,223,0.12)',
+  'd-file': 'color:var(--jp-content-font-color2,#59636e);font-weight:600',
+  'd-note': 'color:var(--jp-content-font-color2,#59636e)',
   'd-ctx': '',
 };
 

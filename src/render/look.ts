@@ -9,16 +9,35 @@ import { esc, fitnessFigures, type FitnessLike } from './format';
 
 export type Look = 'page' | 'inline';
 
+/**
+ * The front end's colours: JupyterLab's and Notebook 7's theme variables (VS Code's notebooks
+ * define them too), with light fallbacks for a page without them (an nbconvert export without
+ * its theme, GitHub). Text and its ground come from the same theme, so they stay apart in light
+ * and dark. A colour that is not from the theme is only ever used with its own ground (badges).
+ */
+export const THEME = {
+  fg: 'var(--jp-content-font-color1,#1f2328)',
+  muted: 'var(--jp-content-font-color2,#59636e)',
+  bg: 'var(--jp-layout-color0,#ffffff)',
+  bg2: 'var(--jp-layout-color2,#eef1f4)',
+  line: 'var(--jp-border-color1,#d0d7de)',
+  line2: 'var(--jp-border-color2,#e3e7eb)',
+  codeBg: 'var(--jp-cell-editor-background,#f6f8fa)',
+  codeFg: 'var(--jp-content-font-color1,#24292e)',
+} as const;
+
 /** Inline styles of notebook outputs. */
 export const STYLE = {
-  root: 'font:13px/1.45 system-ui,-apple-system,Roboto,Helvetica,Arial,sans-serif;color:#1f2328;background:#fff;padding:6px 8px;border-radius:6px',
-  pre: 'font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;color:#24292e;border:1px solid #d0d7de;border-radius:6px;padding:8px 10px;margin:4px 0;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;text-align:left',
-  text: 'font:13px/1.45 system-ui,-apple-system,Roboto,Helvetica,Arial,sans-serif;background:#fff;color:#1f2328;border:1px solid #d0d7de;border-radius:6px;padding:8px 10px;margin:4px 0;white-space:pre-wrap;overflow-wrap:anywhere;text-align:left',
-  muted: 'color:#656d76',
-  table: 'border-collapse:collapse;font-size:12px;margin:4px 0',
-  th: 'border-bottom:1px solid #d0d7de;background:#f6f8fa;padding:3px 8px;text-align:left;font-weight:600',
-  td: 'border-bottom:1px solid #eaeef2;padding:3px 8px;text-align:left;vertical-align:top',
-  num: 'border-bottom:1px solid #eaeef2;padding:3px 8px;text-align:right;vertical-align:top;font-variant-numeric:tabular-nums;white-space:nowrap',
+  root: `font:13px/1.45 system-ui,-apple-system,Roboto,Helvetica,Arial,sans-serif;color:${THEME.fg};background:${THEME.bg};padding:6px 8px;border-radius:6px`,
+  pre: `font:12px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:${THEME.codeBg};color:${THEME.codeFg};border:1px solid ${THEME.line};border-radius:6px;padding:8px 10px;margin:4px 0;overflow-x:auto;white-space:pre-wrap;overflow-wrap:anywhere;text-align:left`,
+  /** The <code> inside a <pre>: the front end's styles for inline code (a ground and padding per line) undone. */
+  code: 'background:transparent;padding:0;border:0;border-radius:0;font:inherit;color:inherit;white-space:inherit',
+  text: `font:13px/1.45 system-ui,-apple-system,Roboto,Helvetica,Arial,sans-serif;background:${THEME.bg};color:${THEME.fg};border:1px solid ${THEME.line};border-radius:6px;padding:8px 10px;margin:4px 0;white-space:pre-wrap;overflow-wrap:anywhere;text-align:left`,
+  muted: `color:${THEME.muted}`,
+  table: `border-collapse:collapse;font-size:12px;margin:4px 0;color:${THEME.fg}`,
+  th: `border-bottom:1px solid ${THEME.line};background:${THEME.bg2};color:${THEME.fg};padding:3px 8px;text-align:left;font-weight:600`,
+  td: `border-bottom:1px solid ${THEME.line2};padding:3px 8px;text-align:left;vertical-align:top`,
+  num: `border-bottom:1px solid ${THEME.line2};padding:3px 8px;text-align:right;vertical-align:top;font-variant-numeric:tabular-nums;white-space:nowrap`,
   h: 'font-size:14px;font-weight:600;margin:6px 0 4px',
   summary: 'cursor:pointer',
 } as const;
@@ -35,10 +54,11 @@ const ROLES = {
   num: { page: 'n', inline: STYLE.num },
   fitness: { page: 'n fit', inline: STYLE.num },
   reason: { page: 'reason', inline: STYLE.td },
-  star: { page: 'star', inline: 'color:#cf222e' },
-  globalBestRow: { page: 'best-global', inline: 'background:#fff1f0' },
-  iterationBestRow: { page: 'best-it', inline: 'background:#f0f7ff' },
-  iterationFirstRow: { page: 'sep', inline: 'border-top:2px solid #8c959f' },
+  star: { page: 'star', inline: 'color:var(--jp-error-color1,#cf222e)' },
+  // tints over the theme's ground: the row's text keeps the theme's colour
+  globalBestRow: { page: 'best-global', inline: 'background:rgba(255,129,130,0.16)' },
+  iterationBestRow: { page: 'best-it', inline: 'background:rgba(84,174,255,0.14)' },
+  iterationFirstRow: { page: 'sep', inline: `border-top:2px solid ${THEME.line}` },
   /** A <details> in a table cell (the page's print script leaves these closed). */
   cellDetails: { page: 'cell', inline: '' },
   summary: { page: '', inline: STYLE.summary },
@@ -102,10 +122,22 @@ export function fitnessHtml(f: FitnessLike | null | undefined, look: Look, note 
   return `<span class="nw">${p.value}</span> <span class="muted nw">@ ${p.steps} steps${esc(note)}</span>`;
 }
 
+/** Each tone as a tint over the theme's ground (boxes: their text keeps the theme's colour). */
+const TINTS: Record<'info' | 'warning' | 'error' | 'ok', string> = {
+  info: 'rgba(84,174,255,0.13)',
+  warning: 'rgba(212,167,44,0.16)',
+  error: 'rgba(255,129,130,0.16)',
+  ok: 'rgba(74,194,107,0.14)',
+};
+
 /** A coloured box around html (its content must be escaped already). */
 export function box(inner: string, tone: 'info' | 'warning' | 'error' | 'ok' = 'info'): string {
-  const t = TONES[tone];
-  return `<div style="border:1px solid ${t.border};background:${t.bg};color:#1f2328;border-radius:6px;padding:6px 10px;margin:4px 0;font:13px/1.45 system-ui,sans-serif">${inner}</div>`;
+  return `<div style="border:1px solid ${TONES[tone].border};background:${TINTS[tone]};color:${THEME.fg};border-radius:6px;padding:6px 10px;margin:4px 0;font:13px/1.45 system-ui,sans-serif">${inner}</div>`;
+}
+
+/** A word on its own light ground (passed, failed): readable whatever the theme. */
+export function chip(text: string, tone: Tone): string {
+  return `<span style="background:${TONES[tone].bg};color:#1f2328;padding:0 5px;border-radius:4px">${text}</span>`;
 }
 
 /** The outer element of every notebook view's HTML. */
