@@ -68,7 +68,8 @@ const HLJS_STYLES: [RegExp, string][] = [
   [/^hljs-(variable)\b/, editor('variable', '#005cc5')],
   [/^hljs-(regexp|string)\b/, editor('string', '#032f62')],
   [/^hljs-(built_in|symbol)\b/, editor('builtin', '#e36209')],
-  [/^hljs-(code|comment|formula)\b/, editor('comment', '#6a737d')],
+  // JupyterLab's own comment colour (#408080) is under 4.5:1 on its dark ground: the muted text colour instead
+  [/^hljs-(code|comment|formula)\b/, 'color:var(--jp-content-font-color2,#59636e);font-style:italic'],
   [/^hljs-(name|quote|selector-pseudo|selector-tag)\b/, editor('tag', '#22863a')],
   [/^hljs-section\b/, `${editor('header', '#005cc5')};font-weight:700`],
   [/^hljs-bullet\b/, editor('quote', '#735c0f')],
@@ -111,7 +112,7 @@ export function diffHtml(oldName: string, oldCode: string, newName: string, newC
 const DIFF_STYLES: Record<string, string> = {
   'd-add': 'background:rgba(46,160,67,0.18)',
   'd-del': 'background:rgba(248,81,73,0.18)',
-  'd-hunk': 'color:var(--jp-content-font-color2,#59636e);background:rgba(130,80,223,0.12)',
+  'd-hunk': 'color:var(--jp-content-font-color1,#1f2328);background:rgba(130,80,223,0.12)',
   'd-file': 'color:var(--jp-content-font-color2,#59636e);font-weight:600',
   'd-note': 'color:var(--jp-content-font-color2,#59636e)',
   'd-ctx': '',

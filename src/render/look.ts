@@ -22,7 +22,9 @@ export const THEME = {
   bg2: 'var(--jp-layout-color2,#eef1f4)',
   line: 'var(--jp-border-color1,#d0d7de)',
   line2: 'var(--jp-border-color2,#e3e7eb)',
-  codeBg: 'var(--jp-cell-editor-background,#f6f8fa)',
+  // the page's own ground: the editor's grey (#f5f5f5 in JupyterLab's light theme) leaves its
+  // comment and number colours under 4.5:1
+  codeBg: 'var(--jp-layout-color0,#ffffff)',
   codeFg: 'var(--jp-content-font-color1,#24292e)',
 } as const;
 
