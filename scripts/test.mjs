@@ -19,8 +19,9 @@ function step(name, cmd, args, env = {}) {
 }
 
 /**
- * The notebook test exports a notebook to HTML and looks at it in headless Chromium. Browsers
- * are not downloaded from anywhere but the distribution: Debian's chromium, installed once
+ * The notebook test exports a notebook to HTML and looks at it in headless Chromium, and the
+ * browser tests (test/browser/) drive JupyterLab in it. Browsers are not downloaded from
+ * anywhere but the distribution: Debian's chromium, installed once
  * with apt when the tests run as root and it is missing.
  */
 function ensureChromium() {
@@ -37,12 +38,18 @@ function ensureChromium() {
 }
 
 ensureChromium();
+const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
+if (process.argv.includes('--browser')) {
+  // npm run test:browser: the notebooks in JupyterLab and Notebook 7, in Chromium (test/browser/)
+  process.exit(step('Browser tests (vitest test/browser)', process.execPath, [vitest, 'run', 'test/browser']));
+}
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const results = [
   // kernel-ext/preload.cjs and preload/ are plain CommonJS with JSDoc types, loaded as they are.
   ['kernel-ext types', step('Kernel preload type check (tsc -p kernel-ext/tsconfig.json)', process.execPath, [tsc, '-p', path.join('kernel-ext', 'tsconfig.json')])],
   ['pytest', step('Python tests (pytest)', python, ['-m', 'pytest', '-q', 'python/tests'], { PYTHONPATH: path.join(root, 'python') })],
-  ['vitest', step('TypeScript tests (vitest)', process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run'])],
+  // test/browser/ included: the notebooks in JupyterLab and Notebook 7 (npm run test:browser alone)
+  ['vitest', step('TypeScript tests (vitest)', process.execPath, [vitest, 'run'])],
 ];
 const failed = results.filter(([, code]) => code !== 0).map(([name]) => name);
 process.stderr.write(failed.length ? `\nfailed: ${failed.join(', ')}\n` : '\nall test suites passed\n');

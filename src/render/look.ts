@@ -56,7 +56,8 @@ const ROLES = {
   num: { page: 'n', inline: STYLE.num },
   fitness: { page: 'n fit', inline: STYLE.num },
   reason: { page: 'reason', inline: STYLE.td },
-  star: { page: 'star', inline: 'color:var(--jp-error-color1,#cf222e)' },
+  // the text's own colour: a red star on the best row's tint fell under 4.5:1
+  star: { page: 'star', inline: 'color:inherit' },
   // tints over the theme's ground: the row's text keeps the theme's colour
   globalBestRow: { page: 'best-global', inline: 'background:rgba(255,129,130,0.16)' },
   iterationBestRow: { page: 'best-it', inline: 'background:rgba(84,174,255,0.14)' },

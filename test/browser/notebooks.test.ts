@@ -47,6 +47,11 @@ function workspace(): string {
   for (const nb of ['01_quickstart.ipynb', '03_teaching_reward_design.ipynb']) fs.copyFileSync(path.join(repoRoot, 'notebooks', nb), path.join(dir, 'notebooks', nb));
   fs.symlinkSync(path.join(repoRoot, 'configs'), path.join(dir, 'configs'));
   fs.symlinkSync(path.join(repoRoot, 'envs'), path.join(dir, 'envs'));
+  // every cell in the page, as a long notebook read top to bottom (JupyterLab 4 leaves the
+  // cells out of view unrendered by default, and those would be measured as nothing)
+  const settings = path.join(dir, '.jupyter', 'lab-settings', '@jupyterlab', 'notebook-extension');
+  fs.mkdirSync(settings, { recursive: true });
+  fs.writeFileSync(path.join(settings, 'tracker.jupyterlab-settings'), JSON.stringify({ windowingMode: 'none' }));
   return dir;
 }
 
@@ -87,9 +92,16 @@ const kernelStatus = (page: Page) => page.getAttribute('.jp-Notebook-ExecutionIn
 
 /** Run All, watching the kernel: samples of (cells running or queued, kernel status) until done. */
 async function runAll(page: Page, timeoutMs: number): Promise<{ waiting: boolean; status: string | null }[]> {
-  await page.waitForFunction(() => document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle', null, { timeout: 120_000 });
+  // the kernel started and connected: its name and Idle in the status bar or the toolbar
+  await page.waitForFunction(() => /Stable Eureka \(TypeScript\)( \| )?Idle|Kernel status: Idle/i.test(document.body.innerText) || document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle', null, { timeout: 120_000 });
+  await page.waitForTimeout(1000);
   await menu(page, 'Run', 'Run All Cells');
-  await page.waitForFunction(() => [...document.querySelectorAll('.jp-InputPrompt')].some((p) => p.textContent?.includes('*')), null, { timeout: 30_000 });
+  await page
+    .waitForFunction(() => [...document.querySelectorAll('.jp-InputPrompt')].some((p) => p.textContent?.includes('*')), null, { timeout: 30_000 })
+    .catch(async (e: unknown) => {
+      await shot(page, 'run-all-did-not-start');
+      throw e;
+    });
   const samples: { waiting: boolean; status: string | null }[] = [];
   const started = Date.now();
   for (;;) {
@@ -178,15 +190,37 @@ describe('in JupyterLab 4', () => {
     await page.locator('.jp-NotebookPanel .jp-Cell').last().click();
     await page.keyboard.press('Escape');
     await page.keyboard.press('b');
-    await page.keyboard.type('(await run.select(0)).edit()');
+    await page.keyboard.press('Enter'); // edit mode: typed keys go into the cell, not to shortcuts
+    await page.keyboard.type('(await run.sample(0, 0)).edit()');
     await page.keyboard.press('Shift+Enter');
-    await page.waitForFunction((n) => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length >= n + 2, cellsBefore, { timeout: 60_000 });
-    const opened = await page.locator('.jp-NotebookPanel .jp-Cell').nth(cellsBefore + 1).locator('.cm-content').innerText();
-    expect(opened).toMatch(/^await run\.edit\(0, \d, `def compute_reward\(self/);
+    // the cell edit() asked for, right below the one that ran it
+    const opened = await page
+      .waitForFunction(
+        (n) => {
+          const cells = [...document.querySelectorAll('.jp-NotebookPanel .jp-Cell')].slice(n);
+          const k = cells.findIndex((c) => (c.querySelector('.cm-content') as HTMLElement | null)?.innerText.startsWith('await run.edit('));
+          return k === 1 ? (cells[k]!.querySelector('.cm-content') as HTMLElement).innerText : null;
+        },
+        cellsBefore,
+        { timeout: 60_000 },
+      )
+      .then((h) => h.jsonValue() as Promise<string>)
+      .catch(async (e: unknown) => {
+        await shot(page, 'edit-cell-not-found');
+        const last = await page.$$eval('.jp-NotebookPanel .jp-Cell', (cs) => cs.slice(-4).map((c) => c.textContent?.slice(0, 200)));
+        throw new Error(`${(e as Error).message}\nlast cells: ${JSON.stringify(last)}`);
+      });
+    expect(opened).toMatch(/^await run\.edit\(0, 0, `[\s\S]*def compute_reward\(self, cart_position/);
+    // and the cell that ran edit() shows a line saying so, not the code a second time
+    const note = await page.locator('.jp-NotebookPanel .jp-Cell').nth(cellsBefore).locator('.jp-OutputArea').innerText();
+    expect(note).toMatch(/A new cell below holds sample 0\.0's reward in run\.edit/);
+    expect(note).not.toContain('compute_reward');
+    await page.locator('.jp-NotebookPanel .jp-Cell').nth(cellsBefore + 1).click();
 
     // the stop button during training: the stage's own words within 5 s
     await page.keyboard.press('Escape');
     await page.keyboard.press('b');
+    await page.keyboard.press('Enter'); // edit mode: typed keys go into the cell, not to shortcuts
     await page.keyboard.type('await run.retrain(0, 0)');
     await page.keyboard.press('Shift+Enter');
     await page.waitForFunction(() => document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'busy', null, { timeout: 30_000 });
