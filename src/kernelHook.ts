@@ -14,6 +14,12 @@ export interface MimeBundle {
 /** A value that shows itself richly when it is a cell's result or passed to display(). */
 export interface Displayable {
   toMimeBundle(): MimeBundle;
+  /**
+   * Optional: how a live kernel shows it, as several outputs in order (a view's text and tables,
+   * then its charts as interactive outputs of their own). toMimeBundle() stays the whole of it
+   * in one output (static pictures) for everything else.
+   */
+  toMimeBundles?(): MimeBundle[];
 }
 
 export interface KernelHook {
@@ -45,6 +51,11 @@ export const KERNEL_HOOK = Symbol.for('stable-eureka.kernel');
 export function kernelHook(): KernelHook | null {
   const hook = (globalThis as Record<symbol, unknown>)[KERNEL_HOOK] as KernelHook | undefined;
   return hook && hook.version === 1 ? hook : null;
+}
+
+/** The outputs a live kernel shows for a value: its toMimeBundles(), else its one bundle. */
+export function liveBundles(x: Displayable): MimeBundle[] {
+  return typeof x.toMimeBundles === 'function' ? x.toMimeBundles() : [x.toMimeBundle()];
 }
 
 export function isDisplayable(x: unknown): x is Displayable {

@@ -187,6 +187,15 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     expect(s.record.status).toBe('trained');
     expect(s.title).toMatch(/best sample/);
     expect(imgs(html(s.toMimeBundle())).length).toBe(3); // fitness, components over training, components at the best
+    // in a live kernel: the view without the pictures, then each chart as an interactive output
+    const parts = s.toMimeBundles();
+    expect(parts).toHaveLength(4);
+    expect(imgs(html(parts[0]!)).filter((x) => x.type === 'svg+xml')).toHaveLength(0);
+    expect(html(parts[0]!)).toContain('compute_reward');
+    for (const p of parts.slice(1)) {
+      expect((p.data[MIME.vegaLite] as { $schema: string }).$schema).toBe(NOTEBOOK_VEGA_LITE_SCHEMA);
+      expect(p.data[MIME.svg]).toMatch(/^<svg/); // the static picture where nothing runs
+    }
     expect(run.record.best).toMatchObject({ iteration: 0, sample: s.record.sample });
     // a report written now says where the stepped-through run stands, not just "running"
     const report = await buildReport(loadRunData(run.dir));

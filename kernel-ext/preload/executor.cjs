@@ -31,9 +31,12 @@ function patchExecutor(executorModule) {
           if (args.length === 1 && isDisplayable(value)) {
             const cell = targetCell();
             try {
-              const content = toContent(value);
-              if (cell) {
-                publish(cell, 'execute_result', { execution_count: cell.executionCount, ...content });
+              // a view with charts: its text and tables as the result, then each chart as an
+              // interactive output of its own (toMimeBundles; one bundle for anything else)
+              const [first, ...rest] = (typeof value.toMimeBundles === 'function' ? value.toMimeBundles() : [value]).map(toContent);
+              if (cell && first) {
+                publish(cell, 'execute_result', { execution_count: cell.executionCount, ...first });
+                for (const content of rest) publish(cell, 'display_data', { ...content, transient: {} });
                 return;
               }
             } catch (err) {

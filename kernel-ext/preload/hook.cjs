@@ -121,6 +121,7 @@ const hook = Object.freeze({
     const cell = targetCell();
     return cell ? cell.controller.signal : idleController.signal;
   },
+  /** @param {string} message */
   onInterrupt(message) {
     const cell = targetCell();
     if (cell) cell.interruptMessage = String(message);

@@ -149,7 +149,7 @@ function patchJupyter(jupyter) {
       if (sock === this.control) return handleShellMessage.call(this, sock, ...frames);
       // the next shell request starts (and says busy) when the one before it has ended (idle)
       const queue = shellQueues.get(this) ?? Promise.resolve();
-      const next = queue.then(() => handleShellMessage.call(this, sock, ...frames)).catch((err) => warn(`shell request failed: ${/** @type {Error} */ (err).message}`));
+      const next = queue.then(() => handleShellMessage.call(this, sock, ...frames)).catch((/** @type {unknown} */ err) => warn(`shell request failed: ${/** @type {Error} */ (err).message}`));
       shellQueues.set(this, next);
       return next;
     },

@@ -258,6 +258,23 @@ def test_display_with_an_id_then_update(kernel: Kernel) -> None:
     assert png["transient"] == {}
 
 
+def test_a_view_with_charts_is_its_result_then_one_output_per_chart(kernel: Kernel) -> None:
+    ex = kernel.run_ok(
+        """
+({
+  toMimeBundle: () => ({ data: { 'text/plain': 'all in one' } }),
+  toMimeBundles: () => [
+    { data: { 'text/html': '<b>the view</b>', 'text/plain': 'the view' } },
+    { data: { 'application/vnd.vegalite.v5+json': { mark: 'point' }, 'text/plain': 'chart 1' } },
+    { data: { 'application/vnd.vegalite.v5+json': { mark: 'bar' }, 'text/plain': 'chart 2' } },
+  ],
+})
+"""
+    )
+    kinds = [(t, c["data"]["text/plain"]) for t, c in ex.messages if t in ("execute_result", "display_data")]
+    assert kinds == [("execute_result", "the view"), ("display_data", "chart 1"), ("display_data", "chart 2")]
+
+
 def test_set_next_input_is_a_payload_of_the_reply(kernel: Kernel) -> None:
     ex = kernel.run_ok(f"{HOOK}.setNextInput('await run.next();');")
     assert ex.reply["payload"] == [{"source": "set_next_input", "text": "await run.next();", "replace": False}]

@@ -3,7 +3,7 @@
  * live() replaced in place. Through the kernel hook (src/kernelHook.ts) when there is one, else
  * their text/plain on stdout.
  */
-import { isDisplayable, kernelHook, type Displayable, type MimeBundle } from '../kernelHook';
+import { isDisplayable, kernelHook, liveBundles, type Displayable, type MimeBundle } from '../kernelHook';
 
 /** The mime types our bundles use. */
 export const MIME = {
@@ -63,7 +63,8 @@ function safely(fn: () => void): void {
 export function show(x: Showable, opts: { id?: string } = {}): void {
   const bundle = toBundle(x);
   const hook = kernelHook();
-  if (hook) safely(() => hook.display(bundle, opts.id));
+  // a view with charts shows them as interactive outputs of their own (one output when it is to be updated by id)
+  if (hook) safely(() => (opts.id === undefined && isDisplayable(x) ? liveBundles(x) : [bundle]).forEach((b, k) => hook.display(b, k === 0 ? opts.id : undefined)));
   else console.log(plainText(bundle));
 }
 

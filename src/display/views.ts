@@ -28,10 +28,26 @@ import { MIME, NOTEBOOK_VEGA_LITE_SCHEMA, plainText } from './output';
 
 /** A value with a precomputed bundle; prints as its text/plain in plain Node (console.log, REPL). */
 export class View implements Displayable {
-  constructor(protected readonly bundle: MimeBundle) {}
+  /**
+   * @param bundle the whole view in one output: its charts as static pictures (Chart.toHtml())
+   * @param charts those charts: a live kernel shows the view without their pictures, then each
+   *   chart as an output of its own that a person can hover, zoom and filter
+   */
+  constructor(
+    protected readonly bundle: MimeBundle,
+    private readonly liveCharts: readonly (Chart | null | undefined)[] = [],
+  ) {}
 
   toMimeBundle(): MimeBundle {
     return this.bundle;
+  }
+
+  toMimeBundles(): MimeBundle[] {
+    const charts = this.liveCharts.filter((c): c is Chart => !!c?.svg);
+    const html = this.bundle.data[MIME.html];
+    if (!charts.length || typeof html !== 'string') return [this.bundle];
+    const without = html.replace(/<!--chart-->[\s\S]*?<!--\/chart-->/g, '');
+    return [{ ...this.bundle, data: { ...this.bundle.data, [MIME.html]: without } }, ...charts.map((c) => c.toMimeBundle())];
   }
 
   /** The text/plain representation. */
@@ -72,9 +88,12 @@ export class Chart extends View {
     super(chartBundle(spec, svg, summary));
   }
 
-  /** The chart as an <img> for a view's HTML (its summary when there is no SVG). */
+  /**
+   * The chart as an <img> for a view's HTML (its summary when there is no SVG), marked so that
+   * a live kernel can show it as an interactive output instead (View.toMimeBundles).
+   */
   toHtml(): string {
-    return this.svg ? svgImg(this.svg, this.summary) : `<p style="${STYLE.muted}">${esc(this.summary)} (not rendered)</p>`;
+    return this.svg ? `<!--chart-->${svgImg(this.svg, this.summary)}<!--/chart-->` : `<p style="${STYLE.muted}">${esc(this.summary)} (not rendered)</p>`;
   }
 }
 

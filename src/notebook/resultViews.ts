@@ -84,7 +84,7 @@ export class IterationView extends View {
       html.push(details(`feedback for the next iteration (${esc(feedback.record.source)}${w.length ? `, ${w.length} warning${w.length === 1 ? '' : 's'}` : ''})`, (w.length ? box(w.map((x) => esc(x)).join('<br>'), 'warning') : '') + feedbackHtml(feedback.text)));
     }
     const text = [title, facts.join(' · '), table.toString(), charts.fitness?.summary ?? '', ...(feedback?.record.warnings ?? []).map((w) => `! ${w}`)].filter(Boolean);
-    super({ data: { [MIME.html]: page(html.join('')), [MIME.text]: text.join('\n') } });
+    super({ data: { [MIME.html]: page(html.join('')), [MIME.text]: text.join('\n') } }, [charts.fitness]);
   }
 }
 
@@ -107,7 +107,7 @@ export class CompareView extends View {
       html.push(row([la, lb].map((l, k) => `<div style="${STYLE.muted}">${esc(l)}</div>${gifs[k] ? gifs[k]!.toHtml() : muted('no GIF (not trained)')}`)));
     }
     const text = [title, line(a, la), line(b, lb), '', diff.toString(), charts.fitness?.summary ?? '', ...gifs.filter((g): g is Gif => g !== null).map((g) => g.toString())];
-    super({ data: { [MIME.html]: page(html.join('')), [MIME.text]: text.filter((x, k) => x !== '' || k === 3).join('\n') } });
+    super({ data: { [MIME.html]: page(html.join('')), [MIME.text]: text.filter((x, k) => x !== '' || k === 3).join('\n') } }, [charts.fitness]);
   }
 }
 
@@ -131,7 +131,7 @@ export class RunView extends View {
       if (typeof b === 'string') html.push(b);
     }
     const text = [`Run ${dir}: ${r.status}`, ...facts, table.toString(), ...figs.map((c) => c.summary), evaluation?.toString() ?? ''].filter(Boolean);
-    super({ data: { [MIME.html]: page(html.join('')), [MIME.text]: text.join('\n') } });
+    super({ data: { [MIME.html]: page(html.join('')), [MIME.text]: text.join('\n') } }, figs);
   }
 }
 

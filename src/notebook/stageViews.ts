@@ -130,7 +130,7 @@ export class SampleView extends View {
     readonly title: string,
     private readonly variable: string,
   ) {
-    super(sampleBundle(record, evals, checks, charts, title));
+    super(sampleBundle(record, evals, checks, charts, title), [charts.fitness, charts.components, charts.bars]);
   }
 
   /** The code of the cell edit() opens: `await run.edit(i, j, \`<code>\`, { note: '' })`. */
@@ -230,6 +230,6 @@ export class TrainView extends View {
         [MIME.html]: page(heading(title) + table.toHtml() + (figs.length ? row(figs.map((c) => c.toHtml())) : '')),
         [MIME.text]: [title, table.toString(), ...figs.map((c) => c.summary)].join('\n'),
       },
-    });
+    }, figs);
   }
 }

@@ -170,7 +170,10 @@ describe('in JupyterLab 4', () => {
 
     expect(await errorOutputs(page)).toEqual([]);
     const c = await charts(page);
-    expect(c.vega).toBeGreaterThanOrEqual(1);
+    // interactive: the live training chart, the trained view's two, the fitness chart on its own,
+    // the best sample's three (static pictures would be <img>s, not vega views)
+    expect(c.vega).toBeGreaterThanOrEqual(7);
+    expect(await page.locator('.jp-OutputArea img[src^="data:image/svg+xml"]').count()).toBe(0);
     expect(c.gifs).toBeGreaterThanOrEqual(1);
     expect(c.gifsLoaded).toBe(c.gifs);
     await shot(page, 'lab-01-light');
