@@ -116,6 +116,10 @@ describe('chart bundles', () => {
     expect(c.spec.$schema).toBe(VEGA_LITE_SCHEMA); // the builder's own spec is untouched
     expect(spec.data.values).toHaveLength(4);
     expect(spec.data.values.map((v) => v.sample)).toContain(EVIL); // untrusted names are data, never fields
+    // a tooltip answers a hover near a point, not only right on it (vega's points: about 3 px)
+    const hover = (c.spec as { layer: { mark: { type: string; size?: number }; encoding: { tooltip?: unknown[] } }[] }).layer.find((l) => l.encoding.tooltip);
+    expect(hover?.mark).toMatchObject({ type: 'point' });
+    expect(hover!.mark.size!).toBeGreaterThanOrEqual(400);
     const svg = b.data[MIME.svg] as string;
     expect(svg).toMatch(/^<svg/);
     expect(svg).toContain('mark-line');

@@ -50,6 +50,14 @@ function frame(opts: ChartOptions | undefined, fallbackTitle: string) {
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /**
+ * A layer of near-invisible wide points over a chart's points, carrying their tooltip: the
+ * points themselves answer a hover only within about 3 px, these within about 12.
+ */
+function hoverLayer(encoding: Record<string, unknown>) {
+  return { mark: { type: 'point' as const, size: 600, filled: true, opacity: 0.001 }, encoding };
+}
+
+/**
  * When every value is the same (a constant or all-zero component), a scale around it: vega
  * would otherwise draw a one-point axis labelled "0.000000" and zero-length bars.
  */
@@ -110,13 +118,18 @@ export function fitnessCurvesSpec(samples: SampleCurve[], opts?: ChartOptions): 
           x,
           y: { field: 'fitness', type: 'quantitative', title: 'fitness', scale: { zero: false } },
           color,
-          tooltip: [
-            { field: 'sample', type: 'nominal' },
-            { field: 'timesteps', type: 'quantitative' },
-            { field: 'fitness', type: 'quantitative', format: '.4~g' },
-          ],
         },
       },
+      hoverLayer({
+        x,
+        y: { field: 'fitness', type: 'quantitative' },
+        color,
+        tooltip: [
+          { field: 'sample', type: 'nominal' },
+          { field: 'timesteps', type: 'quantitative' },
+          { field: 'fitness', type: 'quantitative', format: '.4~g' },
+        ],
+      }),
       ...(ends.length
         ? [
             {
@@ -155,17 +168,21 @@ export function componentsSpec(evals: EvalPoint[], opts?: ChartOptions): VegaLit
     ...base,
     ...(flat ? { title: { text: base.title, subtitle: `every component was ${flat.value} at every evaluation: a constant teaches nothing` } } : {}),
     data: { values },
-    mark: { type: 'line', point: true, strokeWidth: 2 },
     encoding: {
       x: { field: 'timesteps', type: 'quantitative', title: 'training steps', axis: { format: '~s', tickCount: 8 } },
       y: { field: 'value', type: 'quantitative', title: 'component value', axis: { format: '~g' }, ...(flat ? { scale: { domain: flat.domain } } : {}) },
       color: { field: 'component', type: 'nominal', title: 'component', legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } },
-      tooltip: [
-        { field: 'component', type: 'nominal' },
-        { field: 'timesteps', type: 'quantitative' },
-        { field: 'value', type: 'quantitative', format: '.4~g' },
-      ],
     },
+    layer: [
+      { mark: { type: 'line', point: true, strokeWidth: 2 } },
+      hoverLayer({
+        tooltip: [
+          { field: 'component', type: 'nominal' },
+          { field: 'timesteps', type: 'quantitative' },
+          { field: 'value', type: 'quantitative', format: '.4~g' },
+        ],
+      }),
+    ],
   };
 }
 
