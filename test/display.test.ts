@@ -85,7 +85,26 @@ function sample(over: Partial<SampleRecord>): SampleRecord {
   };
 }
 
+/** WCAG 2 contrast of two #rrggbb colours. */
+function contrast(a: string, b: string): number {
+  const lum = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((s) => (s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [x, y] = [lum(a), lum(b)];
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+}
+
 describe('chart bundles', () => {
+  it('write the training progress notes in dark text on fills light enough to read it (4.5:1 and more)', async () => {
+    const c = await trainingChart([{ label: 'sample 0', done: 0.5, status: 'training', note: '10k / 20k steps' }], []);
+    const layers = JSON.stringify(c.spec);
+    const fills = JSON.parse(/"range":(\[[^\]]*\])/.exec(layers)![1]!) as string[];
+    const ink = /"type":"text"[^}]*"color":"(#[0-9a-f]{6})"/.exec(layers)![1]!;
+    for (const fill of fills) expect(contrast(ink, fill), fill).toBeGreaterThanOrEqual(4.5);
+  });
+
+
   it("give a sparse reward's constant components a readable axis and say why the chart is flat", async () => {
     const evals = [1000, 2000, 3000].map((t) => ({ ...point(t, 9), components: { success: 0 } }));
     const lines = await componentsChart(evals);
@@ -194,6 +213,8 @@ describe('GIF, code, diff and table bundles', () => {
     const html = b.data[MIME.html] as string;
     expect(html).toContain('<span style="color:var(--jp-mirror-editor-keyword-color,#d73a49)">def</span>');
     expect(html).not.toContain('class="hljs');
+    // the front end's style for inline code (a ground and padding on every line) undone inside the block
+    expect(html).toMatch(/<pre style="[^"]*"><code style="background:transparent;padding:0;/);
     expect(html).not.toMatch(/<script|<img src=x/);
     expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(b.data[MIME.text]).toContain(src);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -229,10 +230,13 @@ describe('report', () => {
   let out: string;
   let html: string;
 
+  let whole: string;
   beforeAll(async () => {
     run = makeRun();
     out = await writeReport(run);
-    html = fs.readFileSync(out, 'utf8');
+    whole = fs.readFileSync(out, 'utf8');
+    // the page without its inline scripts' bodies (plotly.js's code speaks of web addresses it never fetches here)
+    html = whole.replace(/<script>[\s\S]*?<\/script>/g, '<script></script>');
   });
 
   it('writes one self-contained HTML document to <run>/report.html', () => {
@@ -246,8 +250,21 @@ describe('report', () => {
     expect(html).toMatch(/\bhref="#/);
     expect(html).not.toMatch(/https?:/i);
     expect(html).not.toMatch(/<link\b/i);
-    expect(html.match(/<script\b/g)).toHaveLength(1);
+    // the print script, plotly.js and the figure's drawing, each allowed by its hash, and the figure's data
+    const scripts = [...whole.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(3);
+    const csp = /content="([^"]*)"/.exec(whole)![1]!;
+    for (const s of scripts) expect(csp).toContain(`'sha256-${crypto.createHash('sha256').update(s).digest('base64')}'`);
     expect(html).toContain("default-src 'none'");
+    expect(whole.length).toBeLessThan(6.5 * 1024 * 1024); // the stated budget, plotly.js inlined
+  });
+
+  it('holds one interactive figure of every sample of every iteration, for plotly.js', () => {
+    const json = /<script type="application\/json" data-plotly="fitness-all">([^<]*)<\/script>/.exec(html)?.[1];
+    const fig = JSON.parse(json!) as { data: { name: string; legendgroup: string; x: number[]; y: number[]; hovertemplate: string }[] };
+    expect(fig.data.map((t) => `${t.legendgroup}/${t.name}`)).toEqual(['iteration 0/sample 0', 'iteration 1/sample 0', 'iteration 1/sample 2'] /* the samples with evaluations */);
+    expect(fig.data[0]!.hovertemplate).toMatch(/iteration %\{customdata\[0\]\}, sample %\{customdata\[1\]\}.*fitness %\{y/);
+    expect(html).toContain('<noscript>');
   });
 
   it('shows the run figures in the header', () => {

@@ -12,6 +12,7 @@ import { peak } from '../run/selection';
 import { HUMAN_FROM_TEXT, ORIGIN_TEXT, runPaths, type SampleRef } from '../run/layout';
 import { chartFigure, reportCharts } from './charts';
 import { benchmarkFitness, findSample, globalBest, iterationBest, runStanding, runWallSeconds, tokenUsage, type Best, type IterationData, type RunData } from './data';
+import { fitnessFigure, figureHtml, PLOTLY_INIT, plotlyScript } from './interactive';
 import { CSS, htmlDocument, PRINT_SCRIPT } from './style';
 
 /** An ISO time as "2026-01-01 12:00:00 UTC", escaped. */
@@ -212,10 +213,13 @@ export function renderReport(data: RunData, svgs: Record<string, string> = {}): 
   body.push(`<section id="samples"><h2>Samples</h2>${samplesTable(data)}</section>`);
 
   const progress: string[] = [];
+  const figure = fitnessFigure(data);
+  const interactive = figure !== null;
+  const allCurves = figure ? figureHtml('fitness-all', figure, 'every sample of every iteration: hover a point, drag to zoom (double-click to reset), click a legend entry to hide a sample or its iteration') : '';
   if (charts.has('best-per-iteration')) progress.push(chartFigure(svgs, 'best-per-iteration', 'best fitness of each iteration (red: the global best; dashed: benchmark)'));
   if (charts.has('time-split')) progress.push(chartFigure(svgs, 'time-split', 'wall time: LLM answers, checks, training, and the rest'));
   if (charts.has('tokens')) progress.push(chartFigure(svgs, 'tokens', 'LLM tokens'));
-  body.push(`<section id="progress"><h2>Progress</h2>${progress.length ? `<div class="charts">${progress.join('')}</div>` : '<p class="muted">nothing to chart yet</p>'}</section>`);
+  body.push(`<section id="progress"><h2>Progress</h2>${allCurves}${progress.length ? `<div class="charts">${progress.join('')}</div>` : '<p class="muted">nothing to chart yet</p>'}</section>`);
 
   let prev: { it: IterationData; best: Best; code: string } | null = null;
   for (const it of data.iterations) {
@@ -235,5 +239,6 @@ export function renderReport(data: RunData, svgs: Record<string, string> = {}): 
   body.push(finalSection(data));
   body.push(`<footer>written by stable-eureka report · ${when(new Date().toISOString())}</footer>`);
 
-  return htmlDocument(title, body.filter(Boolean).join('\n'), { css: `${highlightCss()}\n${CSS}`, script: PRINT_SCRIPT });
+  const scripts = interactive ? [PRINT_SCRIPT, plotlyScript(), PLOTLY_INIT] : [PRINT_SCRIPT];
+  return htmlDocument(title, body.filter(Boolean).join('\n'), { css: `${highlightCss()}\n${CSS}`, scripts });
 }

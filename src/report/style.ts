@@ -78,11 +78,12 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
 export const PRINT_SCRIPT = `addEventListener('beforeprint',()=>{for(const d of document.querySelectorAll('details:not(.cell)'))d.open=true});`;
 
 /**
- * A self-contained HTML document: nothing fetched, no script but `script` (allowed by its
+ * A self-contained HTML document: nothing fetched, no script but `scripts` (each allowed by its
  * hash in the Content-Security-Policy), since what the page shows is LLM output.
  */
-export function htmlDocument(title: string, body: string, opts: { css?: string; script?: string } = {}): string {
-  const scriptSrc = opts.script ? `'sha256-${crypto.createHash('sha256').update(opts.script).digest('base64')}'` : "'none'";
+export function htmlDocument(title: string, body: string, opts: { css?: string; scripts?: string[] } = {}): string {
+  const scripts = opts.scripts ?? [];
+  const scriptSrc = scripts.length ? scripts.map((s) => `'sha256-${crypto.createHash('sha256').update(s).digest('base64')}'`).join(' ') : "'none'";
   const csp = `default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src ${scriptSrc}; base-uri 'none'; form-action 'none'`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -97,7 +98,7 @@ export function htmlDocument(title: string, body: string, opts: { css?: string; 
 <main>
 ${body}
 </main>
-${opts.script ? `<script>${opts.script}</script>\n` : ''}</body>
+${scripts.map((s) => `<script>${s}</script>\n`).join('')}</body>
 </html>
 `;
 }

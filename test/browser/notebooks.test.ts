@@ -234,6 +234,24 @@ describe('in JupyterLab 4', () => {
     expect(Date.now() - pressed).toBeLessThan(5000);
     expect((await errorOutputs(page)).join('\n')).not.toMatch(/cellSignal/);
     await shot(page, 'lab-01-stopped');
+
+    // the report 01 wrote: every curve in one plotly.js figure, hover says which sample it is
+    const runs = path.join(dir, 'notebooks', 'experiments', 'cartpole');
+    const report = path.join(runs, fs.readdirSync(runs)[0]!, 'report.html');
+    const view = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    const failures: string[] = [];
+    view.on('pageerror', (e) => failures.push(e.message));
+    view.on('requestfailed', (r) => failures.push(`request ${r.url()}`));
+    await view.goto(`file://${report}`);
+    await view.waitForSelector('#fitness-all .scatterlayer .trace', { timeout: 30_000 });
+    expect(await view.locator('#fitness-all .scatterlayer .trace').count()).toBeGreaterThanOrEqual(1);
+    await view.locator('#fitness-all').scrollIntoViewIfNeeded();
+    const point = await view.locator('#fitness-all .scatterlayer .trace .points path').first().boundingBox();
+    await view.mouse.move(point!.x + point!.width / 2, point!.y + point!.height / 2);
+    await view.waitForSelector('#fitness-all .hoverlayer .hovertext', { timeout: 10_000 });
+    expect(await view.locator('#fitness-all .hoverlayer .hovertext').first().textContent()).toMatch(/iteration 0, sample \d[\s\S]*steps[\s\S]*fitness/);
+    await view.screenshot({ path: path.join(SHOTS, 'report-plotly.png') });
+    expect(failures).toEqual([]);
   }, 900_000);
 });
 
