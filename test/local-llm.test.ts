@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractReward } from '../src/extract';
-import { componentsGrammar, LocalBackend, rewardResponse, signatureArgs, signatureFrom } from '../src/llm/local';
+import { componentsGrammar, LocalBackend, rewardResponse, signatureArgs, signatureFrom, termsOf } from '../src/llm/local';
 import { initialMessages, promptEnv } from '../src/prompts';
 import { PythonWorker } from '../src/worker/client';
 import { Run } from '../src/run/run';
@@ -27,19 +27,22 @@ describe('local model pieces', () => {
     expect(componentsGrammar(['x', 'action'])).toContain('arg ::= "x" | "action"');
   });
 
-  it('renames repeated and reserved component names, which would overwrite or fail', () => {
-    const text = rewardResponse('def compute_reward(self, x)', '"fitness_score": 1.0 * float(np.mean(x)),\n"near": 2.0 * float(np.mean(x)),\n"near": 3.0 * float(np.mean(x)),\n}');
-    expect(text).toContain('"fitness_score_term": 1.0');
-    expect(text).toContain('"near": 2.0');
-    expect(text).toContain('"near_2": 3.0');
-    const repeated = rewardResponse('def compute_reward(self, x)', '"near": 2.0 * float(np.mean(x)),\n"near": 2.0 * float(np.mean(x)),\n}');
-    expect(repeated.match(/"near/g)).toHaveLength(1);
+  it('names each term for what it computes and merges a term written twice', () => {
+    const written = '-1.5 * np.abs(pole_angle)\n2.0 * np.exp(-np.square(cart_position))\n-0.5 * np.abs(pole_angle)\n-5.0 * float(terminated)\n1.0 * np.square(x)\n-1.0 * np.square(x)\n}';
+    expect(termsOf(written)).toEqual([
+      { name: 'abs_pole_angle', weight: -2, code: 'float(np.mean(np.abs(pole_angle)))' },
+      { name: 'near_zero_cart_position', weight: 2, code: 'float(np.mean(np.exp(-np.square(cart_position))))' },
+      { name: 'terminated', weight: -5, code: 'float(np.mean(terminated))' },
+    ]); // the square(x) terms cancel out: gone
+    expect(componentsGrammar(['x'])).toContain('feature ::= "float(" arg ")" | "np.abs(" arg ")" | "np.square(" arg ")" | "np.exp(-np.square(" arg "))"');
+    // every name comes from a feature and an argument: no free word of the model's
+    expect(componentsGrammar(['x'])).not.toMatch(/name ::=/);
   });
 
-  it('wraps the components in the fixed function', () => {
-    const text = rewardResponse('def compute_reward(self, x)', '"near": -1.5 * float(np.mean(np.abs(x))),\n}');
+  it('wraps the terms in the fixed function', () => {
+    const text = rewardResponse('def compute_reward(self, x)', '-1.5 * np.abs(x)\n}');
     expect(text).toBe(
-      '```python\nimport numpy as np\n\n\ndef compute_reward(self, x):\n    components = {\n        "near": -1.5 * float(np.mean(np.abs(x))),\n    }\n' +
+      '```python\nimport numpy as np\n\n\ndef compute_reward(self, x):\n    components = {\n        "abs_x": -1.50 * float(np.mean(np.abs(x))),\n    }\n' +
         '    total = float(sum(components.values()))\n    return total, components\n```\n',
     );
   });

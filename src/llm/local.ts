@@ -4,9 +4,10 @@
  * fresh machine with no server and no key.
  *
  * A 135M model cannot be trusted to write Python, so it writes only the part a grammar
- * allows: one to four named components, each a weight times a feature (mean, mean absolute
- * value or mean square) of one argument of the env's call. The function around them, with the
- * exact signature, is fixed text. (Putting that fixed text into the grammar instead made
+ * allows: one to four terms, each a weight times a feature (the value, its absolute value, its
+ * square, or a bonus near zero) of one argument of the env's call; each term is named for what
+ * it computes, and a term written twice is one. The function around them, with the exact
+ * signature, is fixed text. (Putting that fixed text into the grammar instead made
  * generation stall: whenever the model's top candidates miss a forced token, llama.cpp checks
  * the whole 49k vocabulary, seconds per token.) So every sample is a well-formed reward.
  */
@@ -48,42 +49,51 @@ export function signatureArgs(signature: string): string[] {
   return (/\(self((?:,\s*\w+)*)\)/.exec(signature)?.[1] ?? '').split(',').map((a) => a.trim()).filter(Boolean);
 }
 
-/** GBNF for the components: `"name": weight * float(feature(arg)),` lines, then `}`. */
+/** What a term of the embedded model measures: the numpy it writes, and the name and code it becomes. */
+const FEATURES = [
+  { writes: 'float(', closes: ')', name: (a: string) => a, code: (a: string) => `float(np.mean(${a}))` },
+  { writes: 'np.abs(', closes: ')', name: (a: string) => `abs_${a}`, code: (a: string) => `float(np.mean(np.abs(${a})))` },
+  { writes: 'np.square(', closes: ')', name: (a: string) => `square_${a}`, code: (a: string) => `float(np.mean(np.square(${a})))` },
+  // a bounded bonus, 1 at zero and falling away from it
+  { writes: 'np.exp(-np.square(', closes: '))', name: (a: string) => `near_zero_${a}`, code: (a: string) => `float(np.mean(np.exp(-np.square(${a}))))` },
+] as const;
+
+/**
+ * GBNF for the terms: `weight * feature(arg)` lines, then `}`. The model chooses weights,
+ * features and arguments only: a term's name is built from what it computes (abs_pole_angle,
+ * near_zero_cart_position, terminated), never a word of the model's.
+ */
 export function componentsGrammar(args: string[]): string {
   return [
-    'root ::= comp comp? comp? comp? "}"',
-    'comp ::= "\\"" name "\\": " weight " * float(" feature "),\\n"',
-    // short snake_case names; a free [a-z]+ let the model ramble into 60-letter names
-    'name ::= [a-z] [a-z] [a-z] [a-z]? [a-z]? [a-z]? [a-z]? [a-z]? [a-z]? [a-z]? ("_" [a-z] [a-z] [a-z]? [a-z]? [a-z]? [a-z]? [a-z]? [a-z]?)?',
+    'root ::= term term? term? term? "}"',
+    'term ::= weight " * " feature "\\n"',
     'weight ::= "-"? [0-9] "." [0-9] [0-9]?',
-    'feature ::= "np.mean(" arg ")" | "np.mean(np.abs(" arg "))" | "np.mean(np.square(" arg "))"',
+    `feature ::= ${FEATURES.map((f) => `${JSON.stringify(f.writes)} arg ${JSON.stringify(f.closes)}`).join(' | ')}`,
     `arg ::= ${args.map((a) => JSON.stringify(a)).join(' | ')}`,
   ].join('\n');
 }
 
-/** Names the worker reserves for itself (the ground truth is reported under this key). */
-const RESERVED = new Set(['fitness_score']);
+/** The model's terms as named components: one per feature of an argument, weights of a repeated term added. */
+export function termsOf(written: string): { name: string; weight: number; code: string }[] {
+  const terms = new Map<string, { name: string; weight: number; code: string }>();
+  for (const line of written.split('\n')) {
+    const m = /^\s*(-?\d+(?:\.\d+)?) \* (.+)$/.exec(line);
+    const f = m && FEATURES.find((x) => m[2]!.startsWith(x.writes) && m[2]!.endsWith(x.closes));
+    if (!m || !f) continue;
+    const arg = m[2]!.slice(f.writes.length, m[2]!.length - f.closes.length);
+    if (!/^\w+$/.test(arg)) continue;
+    const name = f.name(arg);
+    const t = terms.get(name) ?? { name, weight: 0, code: f.code(arg) };
+    t.weight += Number(m[1]);
+    terms.set(name, t);
+  }
+  const kept = [...terms.values()].filter((t) => Math.abs(t.weight) > 1e-9);
+  return kept.length ? kept : [...terms.values()].slice(0, 1);
+}
 
-/**
- * The model's components inside the fixed function: the response as an LLM would send it.
- * A line written twice counts once; a repeated name with another term would silently replace
- * the earlier entry of the dict, and a reserved one fails the checks, so both are renamed
- * (`name_2`, `fitness_score_term`).
- */
-export function rewardResponse(signature: string, components: string): string {
-  const seen = new Map<string, number>();
-  const lines = [...new Set(components.replace(/\}\s*$/, '').split('\n').map((l) => l.trim()))]
-    // a small model often writes one term several times over: it counts once
-    .filter((l) => l)
-    .map((l) =>
-      l.trim().replace(/^"(\w+)"/, (_, name: string) => {
-        const base = RESERVED.has(name) ? `${name}_term` : name;
-        const n = (seen.get(base) ?? 0) + 1;
-        seen.set(base, n);
-        return `"${n === 1 ? base : `${base}_${n}`}"`;
-      }),
-    )
-    .map((l) => `        ${l}`);
+/** The model's terms inside the fixed function: the response as an LLM would send it. */
+export function rewardResponse(signature: string, written: string): string {
+  const lines = termsOf(written).map((t) => `        "${t.name}": ${t.weight.toFixed(2)} * ${t.code},`);
   return [
     '```python',
     'import numpy as np',
