@@ -7,7 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractReward } from '../src/extract';
 import { componentsGrammar, LocalBackend, rewardResponse, signatureArgs, signatureFrom, termsOf } from '../src/llm/local';
-import { initialMessages, promptEnv } from '../src/prompts';
+import { steeredTerms, writtenTerms } from '../src/llm/localSteer';
+import { initialMessages, nextIterationMessages, promptEnv } from '../src/prompts';
+import { reflect } from '../src/reflect';
 import { PythonWorker } from '../src/worker/client';
 import { Run } from '../src/run/run';
 import { configsDir, envsDir, tempDir } from './helpers';
@@ -45,6 +47,36 @@ describe('local model pieces', () => {
       '```python\nimport numpy as np\n\n\ndef compute_reward(self, x):\n    components = {\n        "abs_x": -1.50 * float(np.mean(np.abs(x))),\n    }\n' +
         '    total = float(sum(components.values()))\n    return total, components\n```\n',
     );
+  });
+});
+
+describe('the reflection steers the embedded model', () => {
+  const signature = 'def compute_reward(self, cart_position, cart_velocity, pole_angle, action)';
+  const first = initialMessages({ signature, call: 'self.compute_reward(cart_position, cart_velocity, pole_angle, action)', taskDescription: 'Keep the pole up.', envCode: 'def step(self, action): ...', allowedModules: ['math', 'numpy'] });
+  const previous = rewardResponse(signature, '0.50 * np.abs(pole_angle)\n9.00 * np.square(cart_velocity)\n1.00 * float(action)\n}');
+  // evaluations where `action` never moves and `square_cart_velocity` dwarfs the rest
+  const point = (t: number, f: number, c: Record<string, number>) => ({ timesteps: t, fitness_mean: f, fitness_std: 0, reward_mean: 0, length_mean: 10, components: c, episodes: [], best: false });
+  const evals = [1, 2, 3].map((k) => point(1000 * k, 10 * k, { abs_pole_angle: 0.1 * k, square_cart_velocity: 50 * k, action: 4 }));
+  const reflection = reflect({ sample: 0, code: extractReward(previous).ok ? (extractReward(previous) as { code: string }).code : '', evals }, [])!;
+
+  it('starts from the previous best terms, drops the flat one and scales down the dominating one', () => {
+    expect(reflection.warnings.join('\n')).toMatch(/`action` was 4 at every evaluation[\s\S]*`square_cart_velocity`/);
+    const steer = steeredTerms(nextIterationMessages(first, previous, reflection.text))!;
+    expect(steer.terms).toEqual([
+      { name: 'abs_pole_angle', weight: 0.5, code: 'float(np.mean(np.abs(pole_angle)))' },
+      { name: 'square_cart_velocity', weight: 0.9, code: 'float(np.mean(np.square(cart_velocity)))' },
+    ]);
+    expect(steer.notes).toEqual(['dropped action: flat at every evaluation', 'scaled square_cart_velocity down tenfold: it drowned the others']);
+    expect(steeredTerms(first)).toBeNull(); // a first prompt has nothing to start from
+  });
+
+  it('writes the next answer from those terms plus new ones of the model', async () => {
+    const [c] = await new LocalBackend().generate(nextIterationMessages(first, previous, reflection.text), { n: 1, temperature: 1, seed: 11 });
+    expect(c!.text).toMatch(/^From the previous best reward: dropped action: flat at every evaluation; scaled square_cart_velocity down tenfold/);
+    const terms = writtenTerms(c!.text);
+    expect(terms.map((t) => t.name)).toEqual(expect.arrayContaining(['abs_pole_angle', 'square_cart_velocity']));
+    expect(terms.length).toBeGreaterThanOrEqual(2);
+    expect(terms.length).toBeLessThanOrEqual(4); // two carried over, at most two new
   });
 });
 

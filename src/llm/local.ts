@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChatMessage } from '../prompts';
 import { packageRoot } from '../pyenv';
+import { steeredTerms, type Steer, type Term } from './localSteer';
 import { LlmError, type Completion, type GenerateOptions, type LlmBackend } from './types';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
@@ -63,9 +64,9 @@ const FEATURES = [
  * features and arguments only: a term's name is built from what it computes (abs_pole_angle,
  * near_zero_cart_position, terminated), never a word of the model's.
  */
-export function componentsGrammar(args: string[]): string {
+export function componentsGrammar(args: string[], newTerms = 4): string {
   return [
-    'root ::= term term? term? term? "}"',
+    `root ::= term${' term?'.repeat(Math.max(0, newTerms - 1))} "}"`,
     'term ::= weight " * " feature "\\n"',
     'weight ::= "-"? [0-9] "." [0-9] [0-9]?',
     `feature ::= ${FEATURES.map((f) => `${JSON.stringify(f.writes)} arg ${JSON.stringify(f.closes)}`).join(' | ')}`,
@@ -73,9 +74,12 @@ export function componentsGrammar(args: string[]): string {
   ].join('\n');
 }
 
-/** The model's terms as named components: one per feature of an argument, weights of a repeated term added. */
-export function termsOf(written: string): { name: string; weight: number; code: string }[] {
-  const terms = new Map<string, { name: string; weight: number; code: string }>();
+/**
+ * The model's terms as named components: one per feature of an argument, weights of a repeated
+ * term added; `base` (terms carried over from the previous best) first.
+ */
+export function termsOf(written: string, base: Term[] = []): Term[] {
+  const terms = new Map<string, Term>(base.map((t) => [t.name, { ...t }]));
   for (const line of written.split('\n')) {
     const m = /^\s*(-?\d+(?:\.\d+)?) \* (.+)$/.exec(line);
     const f = m && FEATURES.find((x) => m[2]!.startsWith(x.writes) && m[2]!.endsWith(x.closes));
@@ -92,9 +96,10 @@ export function termsOf(written: string): { name: string; weight: number; code: 
 }
 
 /** The model's terms inside the fixed function: the response as an LLM would send it. */
-export function rewardResponse(signature: string, written: string): string {
-  const lines = termsOf(written).map((t) => `        "${t.name}": ${t.weight.toFixed(2)} * ${t.code},`);
+export function rewardResponse(signature: string, written: string, steer: Steer | null = null): string {
+  const lines = termsOf(written, steer?.terms).map((t) => `        "${t.name}": ${t.weight.toFixed(2)} * ${t.code},`);
   return [
+    ...(steer ? [`From the previous best reward: ${steer.notes.join('; ')}; then new terms.`, ''] : []),
     '```python',
     'import numpy as np',
     '',
@@ -149,7 +154,9 @@ export class LocalBackend implements LlmBackend {
     const args = signatureArgs(signature);
     if (!args.length) throw new LlmError('bad_request', `the local model needs arguments to build a reward from; got ${signature}`, false);
     const { lib, llama, model } = await loadModel(this.file);
-    const grammar = await llama.createGrammar({ grammar: componentsGrammar(args) });
+    // after a reflection: the previous best's terms as it advises, and one or two new ones
+    const steer = steeredTerms(messages);
+    const grammar = await llama.createGrammar({ grammar: componentsGrammar(args, steer ? 2 : 4) });
     const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
     const last = messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
     const context = await model.createContext({ contextSize: 8192, threads: this.threads });
@@ -178,7 +185,7 @@ export class LocalBackend implements LlmBackend {
           session.dispose();
           sequence.dispose();
         }
-        const text = rewardResponse(signature, components);
+        const text = rewardResponse(signature, components, steer);
         opts.onText?.(i, text);
         out.push({
           text,
