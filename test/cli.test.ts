@@ -232,3 +232,18 @@ describe('stable-eureka kernel', () => {
     expect(fs.existsSync(path.join(dataDir, 'kernels', 'stable-eureka-ts'))).toBe(false);
   });
 });
+
+describe('stable-eureka demo', () => {
+  it("tells the story: the env's own reward first, each iteration's best beside it by its terms, then what to try next", async () => {
+    const out = path.join(tempDir('se-demo-'), 'run');
+    const r = await cli(['demo', '--iterations', '1', '--samples', '1', '--timesteps', '2048', '--out', out]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toContain("first, CartPole-v1 trained with the env's own reward, the same way, to compare each iteration's best with");
+    const story = /iteration 0: the best reward is sample 0, fitness ([\d.,-]+); the env's own reward: ([\d.,-]+)\n((?: {4}"\w+": .+\n?)+)/.exec(r.stderr);
+    expect(story, r.stderr).not.toBeNull();
+    // the terms are named for what they compute
+    for (const line of story![3]!.trim().split('\n')) expect(line.trim()).toMatch(/^"(abs_|square_|near_zero_)?\w+": -?\d+\.\d\d \* float\(np\.mean\(/);
+    expect(r.stdout).toContain('What to try next:');
+    expect(r.stdout).toMatch(/benchmark: +CartPole-v1 with its own reward: fitness/);
+  }, 300_000);
+});

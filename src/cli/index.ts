@@ -12,7 +12,8 @@ import { shutdownWorker, WorkerDiedError, WorkerRequestError } from '../worker/c
 import { err } from './format';
 import { cmdBenchLlm } from './benchllm';
 import { cmdCheck, cmdDescribe, cmdEvaluate, cmdTrain } from './jobs';
-import { cmdDemo, cmdFeedback, cmdReport, cmdRun } from './run';
+import { cmdDemo } from './demo';
+import { cmdFeedback, cmdReport, cmdRun } from './run';
 import { backendName, executorName, nonNegativeInt, positiveInt, UsageError } from './usage';
 
 export function buildProgram(setExit: (code: number) => void): Command {

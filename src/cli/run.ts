@@ -11,6 +11,7 @@ import { writeReport } from '../report/index';
 import { HUMAN_FROM_TEXT, RunFolder, runFiles, runPaths, type LiveEvent, type RunEvent, type SampleRecord } from '../run/layout';
 import { Run, RunInterrupted } from '../run/run';
 import { err, num, table } from './format';
+import { iterationStory, WHAT_NEXT } from './story';
 import { fileText, openRunFolder, UsageError } from './usage';
 
 /** Live progress: a bar per training sample on a terminal, event lines elsewhere. */
@@ -77,7 +78,7 @@ export function progressPrinter(opts: { tty?: boolean } = {}) {
         break;
     }
   };
-  return { onEvent, stop: () => multi?.stop() };
+  return { onEvent, log, stop: () => multi?.stop() };
 }
 
 function sampleRow(s: SampleRecord): string[] {
@@ -112,6 +113,8 @@ export interface RunCommandOptions extends Overrides {
   resume?: string;
   out?: string;
   report?: boolean;
+  /** The demo's telling: the env's own reward trained first, each iteration's best reward beside it, what to try next. */
+  story?: boolean;
 }
 
 /**
@@ -133,9 +136,13 @@ export function cancelOnCtrlC(how: string): { signal: AbortSignal; release: () =
 export async function cmdRun(configFile: string | undefined, opts: RunCommandOptions): Promise<number> {
   const ctrlC = cancelOnCtrlC('continue with --resume');
   const printer = progressPrinter();
-  const runOpts = { onEvent: printer.onEvent, signal: ctrlC.signal };
-  const { resume, out, report, ...overrides } = opts;
-  let run: Run;
+  const { resume, out, report, story, ...overrides } = opts;
+  let run: Run | null = null;
+  const onEvent = (e: RunEvent | LiveEvent) => {
+    printer.onEvent(e);
+    if (story && run && e.type === 'iteration' && e.status === 'done') printer.log(iterationStory(run, e.iteration));
+  };
+  const runOpts = { onEvent, signal: ctrlC.signal };
   if (resume) {
     if (configFile) throw new UsageError('give either a config file or --resume <run folder>, not both');
     run = openRunFolder(resume, { ...runOpts, overrides });
@@ -148,6 +155,10 @@ export async function cmdRun(configFile: string | undefined, opts: RunCommandOpt
   }
   let code = 0;
   try {
+    if (story && run.config.environment.benchmark && !run.record.benchmark) {
+      printer.log(`first, ${run.config.environment.benchmark} trained with the env's own reward, the same way, to compare each iteration's best with`);
+      await run.benchmark();
+    }
     await run.runAll();
   } catch (e) {
     if (e instanceof RunInterrupted) {
@@ -163,24 +174,13 @@ export async function cmdRun(configFile: string | undefined, opts: RunCommandOpt
     ctrlC.release();
   }
   console.log(runSummary(run));
+  if (story) console.log(`\n${WHAT_NEXT}`);
   if (report !== false) {
     const file = await writeReport(run.dir);
     const near = path.relative(process.cwd(), file);
     console.log(`report:      ${near && !near.startsWith('..') ? near : file}`);
   }
   return code;
-}
-
-/** The loop on CartPole with the embedded local model: no server, no key, a few minutes. */
-export async function cmdDemo(opts: { iterations?: number; samples?: number; timesteps?: number; out?: string }): Promise<number> {
-  const configFile = path.join(packageRoot, 'configs', 'cartpole.yml');
-  return cmdRun(configFile, {
-    backend: 'local',
-    iterations: opts.iterations ?? 3,
-    samples: opts.samples ?? 4,
-    timesteps: opts.timesteps ?? 20_000,
-    out: opts.out,
-  });
 }
 
 /** A person's feedback for the iteration after `iteration`, and how to continue the run with it. */
