@@ -211,7 +211,7 @@ describe('GIF, code, diff and table bundles', () => {
     const src = `def compute_reward(self):\n    note = "${EVIL}"\n    return 1.0, {}\n`;
     const b = code(src, `sample ${EVIL}`).toMimeBundle();
     const html = b.data[MIME.html] as string;
-    expect(html).toContain('<span style="color:var(--jp-mirror-editor-keyword-color,#d73a49)">def</span>');
+    expect(html).toContain('<span style="color:var(--jp-mirror-editor-keyword-color,var(--vscode-debugTokenExpression-name,#d73a49))">def</span>');
     expect(html).not.toContain('class="hljs');
     // the front end's style for inline code (a ground and padding on every line) undone inside the block
     expect(html).toMatch(/<pre style="[^"]*"><code style="background:transparent;padding:0;/);

@@ -117,7 +117,7 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     const v = (await run.generate(0)).toMimeBundle();
     expect(text(v)).toContain('--- sample 0');
     expect(text(v)).toContain('upright = 1.0 - abs(pole_angle) / 0.2095');
-    expect(html(v)).toContain('<span style="color:var(--jp-mirror-editor-keyword-color,#d73a49)">def</span>');
+    expect(html(v)).toContain('<span style="color:var(--jp-mirror-editor-keyword-color,var(--vscode-debugTokenExpression-name,#d73a49))">def</span>');
     expect(html(v)).toContain('A &lt;b&gt;bold&lt;/b&gt; try.'); // the LLM's words, escaped
     expect(html(v)).not.toContain('<b>bold</b>');
     const outputs = [...hook.byId().values()];
@@ -180,7 +180,7 @@ describe('the notebook cell API on a tiny CartPole run', () => {
     const fb = run.reflect(0);
     expect(fb.record.source).toBe('reflection');
     expect(text(fb.toMimeBundle())).toContain('fitness_score: [');
-    expect(html(fb.toMimeBundle())).toContain('<span style="color:var(--jp-mirror-editor-keyword-color,#d73a49)">def</span>');
+    expect(html(fb.toMimeBundle())).toContain('<span style="color:var(--jp-mirror-editor-keyword-color,var(--vscode-debugTokenExpression-name,#d73a49))">def</span>');
     const best = await run.select(0);
     expect(best).toBeInstanceOf(SampleView);
     const s = best as SampleView;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { createTwoFilesPatch } from 'diff';
 import type { HLJSApi, LanguageFn } from 'highlight.js';
 import { esc } from './format';
-import { STYLE, type Look } from './look';
+import { STYLE, THEME, type Look } from './look';
 
 let hljs: HLJSApi | null = null;
 let hljsCss: string | null = null;
@@ -55,24 +55,25 @@ export function highlightPython(code: string): string {
 
 /**
  * Token colours as inline styles, by the first class of a span: the front end's own editor
- * colours (JupyterLab's --jp-mirror-editor-*, made for its light and dark grounds), with
- * highlight.js's GitHub theme (BSD-3-Clause) where a page has no theme.
+ * colours (JupyterLab's --jp-mirror-editor-*, made for its light and dark grounds), else VS
+ * Code's debug-view colour of the token's kind (themed light and dark), else highlight.js's
+ * GitHub theme (BSD-3-Clause) where a page has no theme.
  */
-const editor = (token: string, fallback: string) => `color:var(--jp-mirror-editor-${token}-color,${fallback})`;
+const editor = (token: string, vscode: string, fallback: string) => `color:var(--jp-mirror-editor-${token}-color,var(--vscode-${vscode},${fallback}))`;
 const HLJS_STYLES: [RegExp, string][] = [
-  [/^hljs-variable language_/, editor('keyword', '#d73a49')],
-  [/^hljs-(doctag|keyword|template-tag|template-variable|type)\b/, editor('keyword', '#d73a49')],
-  [/^hljs-title\b/, editor('def', '#6f42c1')],
-  [/^hljs-(attr|attribute|literal|meta|number|selector-attr|selector-class|selector-id)\b/, editor('number', '#005cc5')],
-  [/^hljs-(operator)\b/, editor('operator', '#005cc5')],
-  [/^hljs-(variable)\b/, editor('variable', '#005cc5')],
-  [/^hljs-(regexp|string)\b/, editor('string', '#032f62')],
-  [/^hljs-(built_in|symbol)\b/, editor('builtin', '#e36209')],
+  [/^hljs-variable language_/, editor('keyword', 'debugTokenExpression-name', '#d73a49')],
+  [/^hljs-(doctag|keyword|template-tag|template-variable|type)\b/, editor('keyword', 'debugTokenExpression-name', '#d73a49')],
+  [/^hljs-title\b/, editor('def', 'symbolIcon-functionForeground', '#6f42c1')],
+  [/^hljs-(attr|attribute|literal|meta|number|selector-attr|selector-class|selector-id)\b/, editor('number', 'debugTokenExpression-number', '#005cc5')],
+  [/^hljs-(operator)\b/, editor('operator', 'debugTokenExpression-value', '#005cc5')],
+  [/^hljs-(variable)\b/, editor('variable', 'debugTokenExpression-value', '#005cc5')],
+  [/^hljs-(regexp|string)\b/, editor('string', 'debugTokenExpression-string', '#032f62')],
+  [/^hljs-(built_in|symbol)\b/, editor('builtin', 'debugTokenExpression-boolean', '#e36209')],
   // JupyterLab's own comment colour (#408080) is under 4.5:1 on its dark ground: the muted text colour instead
-  [/^hljs-(code|comment|formula)\b/, 'color:var(--jp-content-font-color2,#59636e);font-style:italic'],
-  [/^hljs-(name|quote|selector-pseudo|selector-tag)\b/, editor('tag', '#22863a')],
-  [/^hljs-section\b/, `${editor('header', '#005cc5')};font-weight:700`],
-  [/^hljs-bullet\b/, editor('quote', '#735c0f')],
+  [/^hljs-(code|comment|formula)\b/, `color:${THEME.muted};font-style:italic`],
+  [/^hljs-(name|quote|selector-pseudo|selector-tag)\b/, editor('tag', 'debugTokenExpression-name', '#22863a')],
+  [/^hljs-section\b/, `${editor('header', 'debugTokenExpression-name', '#005cc5')};font-weight:700`],
+  [/^hljs-bullet\b/, editor('quote', 'debugTokenExpression-value', '#735c0f')],
   [/^hljs-emphasis\b/, 'font-style:italic'],
   [/^hljs-strong\b/, 'font-weight:700'],
 ];
@@ -112,9 +113,9 @@ export function diffHtml(oldName: string, oldCode: string, newName: string, newC
 const DIFF_STYLES: Record<string, string> = {
   'd-add': 'background:rgba(46,160,67,0.18)',
   'd-del': 'background:rgba(248,81,73,0.18)',
-  'd-hunk': 'color:var(--jp-content-font-color1,#1f2328);background:rgba(130,80,223,0.12)',
-  'd-file': 'color:var(--jp-content-font-color2,#59636e);font-weight:600',
-  'd-note': 'color:var(--jp-content-font-color2,#59636e)',
+  'd-hunk': `color:${THEME.fg};background:rgba(130,80,223,0.12)`,
+  'd-file': `color:${THEME.muted};font-weight:600`,
+  'd-note': `color:${THEME.muted}`,
   'd-ctx': '',
 };
 

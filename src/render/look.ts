@@ -10,22 +10,23 @@ import { esc, fitnessFigures, type FitnessLike } from './format';
 export type Look = 'page' | 'inline';
 
 /**
- * The front end's colours: JupyterLab's and Notebook 7's theme variables (VS Code's notebooks
- * define them too), with light fallbacks for a page without them (an nbconvert export without
- * its theme, GitHub). Text and its ground come from the same theme, so they stay apart in light
- * and dark. A colour that is not from the theme is only ever used with its own ground (badges).
+ * The front end's colours: JupyterLab's and Notebook 7's theme variables, then VS Code's (its
+ * notebook outputs get --vscode-*), then light fallbacks for a page with neither (an nbconvert
+ * export without its theme, GitHub). Text and its ground come from the same theme, so they stay
+ * apart in light and dark. A colour that is not from the theme is only ever used with its own
+ * ground (badges, chips).
  */
 export const THEME = {
-  fg: 'var(--jp-content-font-color1,#1f2328)',
-  muted: 'var(--jp-content-font-color2,#59636e)',
-  bg: 'var(--jp-layout-color0,#ffffff)',
-  bg2: 'var(--jp-layout-color2,#eef1f4)',
-  line: 'var(--jp-border-color1,#d0d7de)',
-  line2: 'var(--jp-border-color2,#e3e7eb)',
+  fg: 'var(--jp-content-font-color1,var(--vscode-editor-foreground,#1f2328))',
+  muted: 'var(--jp-content-font-color2,var(--vscode-descriptionForeground,#59636e))',
+  bg: 'var(--jp-layout-color0,var(--vscode-editor-background,#ffffff))',
+  bg2: 'var(--jp-layout-color2,var(--vscode-editorWidget-background,#eef1f4))',
+  line: 'var(--jp-border-color1,var(--vscode-panel-border,#d0d7de))',
+  line2: 'var(--jp-border-color2,var(--vscode-panel-border,#e3e7eb))',
   // the page's own ground: the editor's grey (#f5f5f5 in JupyterLab's light theme) leaves its
   // comment and number colours under 4.5:1
-  codeBg: 'var(--jp-layout-color0,#ffffff)',
-  codeFg: 'var(--jp-content-font-color1,#24292e)',
+  codeBg: 'var(--jp-layout-color0,var(--vscode-editor-background,#ffffff))',
+  codeFg: 'var(--jp-content-font-color1,var(--vscode-editor-foreground,#24292e))',
 } as const;
 
 /** Inline styles of notebook outputs. */
