@@ -45,6 +45,9 @@ export const STYLE = {
   summary: 'cursor:pointer',
 } as const;
 
+/** A table row's own ground (see ROLES.row). */
+const ROW_GROUND = `background:${THEME.bg}`;
+
 /**
  * What an element is, as a class of the report's stylesheet and as an inline style. An empty
  * one adds nothing in that look.
@@ -59,9 +62,12 @@ const ROLES = {
   reason: { page: 'reason', inline: STYLE.td },
   // the text's own colour: a red star on the best row's tint fell under 4.5:1
   star: { page: 'star', inline: 'color:inherit' },
+  // every row on the theme's own ground: JupyterLab stripes odd table rows (#f5f5f5 in its light
+  // theme), under which muted text falls below 4.5:1
+  row: { page: '', inline: ROW_GROUND },
   // tints over the theme's ground: the row's text keeps the theme's colour
-  globalBestRow: { page: 'best-global', inline: 'background:rgba(255,129,130,0.16)' },
-  iterationBestRow: { page: 'best-it', inline: 'background:rgba(84,174,255,0.14)' },
+  globalBestRow: { page: 'best-global', inline: `background:linear-gradient(rgba(255,129,130,0.16),rgba(255,129,130,0.16)),${THEME.bg}` },
+  iterationBestRow: { page: 'best-it', inline: `background:linear-gradient(rgba(84,174,255,0.14),rgba(84,174,255,0.14)),${THEME.bg}` },
   iterationFirstRow: { page: 'sep', inline: `border-top:2px solid ${THEME.line}` },
   /** A <details> in a table cell (the page's print script leaves these closed). */
   cellDetails: { page: 'cell', inline: '' },
@@ -164,7 +170,7 @@ export function tableHtml(headers: string[], rows: string[][], opts: { num?: num
   const num = new Set(opts.num ?? []);
   const head = headers.map((h) => `<th style="${STYLE.th}">${esc(h)}</th>`).join('');
   const body = rows
-    .map((r, k) => `<tr${opts.rowStyle?.(k) ? ` style="${opts.rowStyle(k)}"` : ''}>${r.map((c, i) => `<td style="${num.has(i) ? STYLE.num : STYLE.td}">${c}</td>`).join('')}</tr>`)
+    .map((r, k) => `<tr style="${ROW_GROUND}${opts.rowStyle?.(k) ? `;${opts.rowStyle(k)}` : ''}">${r.map((c, i) => `<td style="${num.has(i) ? STYLE.num : STYLE.td}">${c}</td>`).join('')}</tr>`)
     .join('');
   return `<table style="${STYLE.table}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }

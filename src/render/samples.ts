@@ -73,7 +73,7 @@ export function samplesTableHtml(rows: SampleRow[], look: Look, opts: SamplesTab
   const body = rows.map((row, k) => {
     const r = row.record;
     const firstOfIteration = k > 0 && rows[k - 1]!.iteration !== row.iteration;
-    const rowAttrs = attrs(look, firstOfIteration && 'iterationFirstRow', row.mark === 'iteration' ? 'iterationBestRow' : !!row.mark && 'globalBestRow');
+    const rowAttrs = attrs(look, 'row', firstOfIteration && 'iterationFirstRow', row.mark === 'iteration' ? 'iterationBestRow' : !!row.mark && 'globalBestRow');
     const mark = row.mark ? ` <span${attrs(look, 'star')} title="${MARKS[row.mark].title}">${MARKS[row.mark].html}</span>` : '';
     const dup = r?.duplicate_of ? ` ${muted(`of ${esc(r.duplicate_of.iteration)}.${esc(r.duplicate_of.sample)}`)}` : '';
     const { fitness, note } = rowFitness(row);

@@ -142,7 +142,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHO
 const describeProblems = (ps: ContrastProblem[]) => ps.slice(0, 30).map((p) => `${p.ratio.toFixed(2)}:1 "${p.text}" (${p.fg} on ${p.bg})`).join('\n');
 
 /** A notebook open in a fresh workspace served by `app`, its cells on the page. */
-async function opened(app: 'jupyterlab' | 'notebook', notebook: string): Promise<{ dir: string; page: Page }> {
+async function openNotebook(app: 'jupyterlab' | 'notebook', notebook: string): Promise<{ dir: string; page: Page }> {
   const dir = workspace();
   const { url, proc } = await serve(app, dir);
   servers.push(proc);
@@ -166,7 +166,7 @@ afterAll(async () => {
 
 describe('in JupyterLab 4', () => {
   it('runs 01 whole, reads well in the light and dark themes, stays busy while cells run, stops within 5 s, opens edit()\'s cell', async () => {
-    const { dir, page } = await opened('jupyterlab', '01_quickstart.ipynb');
+    const { dir, page } = await openNotebook('jupyterlab', '01_quickstart.ipynb');
 
     const samples = await runAll(page, 600_000);
     // busy for as long as a cell runs or waits: never idle twice in a row (200 ms apart) then
@@ -263,7 +263,7 @@ describe('in JupyterLab 4', () => {
 
 describe('in Notebook 7', () => {
   it('runs 03 whole and reads well in the light and dark themes', async () => {
-    const { page } = await opened('notebook', '03_teaching_reward_design.ipynb');
+    const { page } = await openNotebook('notebook', '03_teaching_reward_design.ipynb');
     await runAll(page, 600_000);
     expect(await errorOutputs(page)).toEqual([]);
     expect((await charts(page)).vega).toBeGreaterThanOrEqual(1);
