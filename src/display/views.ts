@@ -8,15 +8,14 @@ import {
   componentBarsSpec,
   componentsSpec,
   fitnessCurvesSpec,
-  progressSpec,
   specToSvg,
   timeSplitSpec,
   tokensSpec,
   type ChartOptions,
-  type ProgressRow,
   type SampleCurve,
   type VegaLiteSpec,
 } from '../render/charts';
+import { progressSpec, type ProgressRow } from '../render/progress';
 import { codeHtml, diffInlineHtml, unifiedDiff } from '../render/code';
 import { duration, esc, firstLine, num } from '../render/format';
 import { box, page, STYLE, svgImg } from '../render/look';

@@ -8,6 +8,7 @@
  *   code      Python highlighted (highlight.js), unified diffs and their HTML
  *   samples   the samples table (HTML in either look, and text)
  *   charts    vega-lite specs of a run's charts, and their headless SVG rendering
+ *   progress  the live training chart's progress bars
  *
  * Everything that comes from a run (code, reasons, notes, names) is escaped wherever it lands.
  */
@@ -16,3 +17,4 @@ export * from './look';
 export * from './code';
 export * from './samples';
 export * from './charts';
+export * from './progress';
