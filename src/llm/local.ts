@@ -159,12 +159,14 @@ export class LocalBackend implements LlmBackend {
     const grammar = await llama.createGrammar({ grammar: componentsGrammar(args, steer ? 2 : 4) });
     const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
     const last = messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
-    const context = await model.createContext({ contextSize: 8192, threads: this.threads });
     const out: Completion[] = [];
-    try {
-      for (let i = 0; i < opts.n; i++) {
-        if (opts.signal?.aborted) throw new LlmError('cancelled', 'local model: cancelled', false);
-        const started = performance.now();
+    for (let i = 0; i < opts.n; i++) {
+      if (opts.signal?.aborted) throw new LlmError('cancelled', 'local model: cancelled', false);
+      const started = performance.now();
+      // a context a sample: a disposed sequence is not always given back to its context
+      // (Gemma 3's sliding-window cache kept it: "No sequences left" on the second sample)
+      const context = await model.createContext({ contextSize: 8192, threads: this.threads });
+      try {
         const sequence = context.getSequence();
         const session = new lib.LlamaChatSession({ contextSequence: sequence, systemPrompt: system });
         let components: string;
@@ -182,8 +184,12 @@ export class LocalBackend implements LlmBackend {
           if (opts.signal?.aborted) throw new LlmError('cancelled', 'local model: cancelled', false);
           throw new LlmError('server', `local model: ${(err as Error).message}`, false);
         } finally {
-          session.dispose();
-          sequence.dispose();
+          // each on its own: a session that fails to close must still give its sequence back
+          try {
+            session.dispose();
+          } finally {
+            if (!sequence.disposed) sequence.dispose();
+          }
         }
         const text = rewardResponse(signature, components, steer);
         opts.onText?.(i, text);
@@ -194,9 +200,9 @@ export class LocalBackend implements LlmBackend {
           ms: performance.now() - started,
           attempts: 1,
         });
+      } finally {
+        await context.dispose();
       }
-    } finally {
-      await context.dispose();
     }
     return out;
   }
