@@ -5,8 +5,7 @@
  * seed and budget and evaluated like a run's final policy (same seeds, deterministic).
  */
 import fs from 'node:fs';
-import { describeEnv } from '../envs';
-import { envRefFromConfig } from '../envs';
+import { describeEnv, envRefFromConfig } from '../envs';
 import { extractReward } from '../extract';
 import type { LoadedConfig } from '../config/index';
 import { readJson, writeJson } from '../run/files';

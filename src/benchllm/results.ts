@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { humanNormalised } from '../run/finish';
 import { readJson } from '../run/files';
 import { RunFolder, type RunRecord } from '../run/layout';
 import { benchPaths, type BaselineRecord } from './folder';
@@ -54,13 +55,9 @@ const sd = (xs: number[]) => {
 };
 const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 
-/**
- * Eureka's human-normalised score; null without both ends, or when the human reward did not
- * beat the sparse one (a budget too small to tell a reward from none: nothing to normalise by).
- */
+/** The run's human-normalised score (run/finish.ts humanNormalised); null without both ends. */
 export function hns(ours: number, human: number | null, sparse: number | null): number | null {
-  if (!finite(human) || !finite(sparse) || human <= sparse) return null;
-  return Math.min(3, Math.max(0, (ours - sparse) / Math.abs(human - sparse)));
+  return finite(human) && finite(sparse) ? humanNormalised(ours, human, sparse) : null;
 }
 
 /** The models with a folder under runs/, by name. */
@@ -91,7 +88,8 @@ function row(bench: string, suite: SuiteRecord, env: string, model: string): Res
     const record: RunRecord | null = folder.isRun() ? folder.run() : null;
     if (!record) continue;
     if (record.status !== 'done') out.errors.push(`seed ${seed}: ${record.status}${record.error ? `: ${record.error.split('\n')[0]}` : ''}`);
-    for (const i of folder.iterations()) {
+    const iterations = folder.iterations();
+    for (const i of iterations) {
       for (const j of folder.sampleNumbers(i)) {
         const s = folder.sample(i, j);
         if (!s || s.origin !== 'llm' || s.answers === 0) continue;
@@ -103,7 +101,7 @@ function row(bench: string, suite: SuiteRecord, env: string, model: string): Res
     }
     if (record.status !== 'done') continue;
     out.runs.done++;
-    const times = folder.iterations().map((i) => folder.iteration(i)?.time);
+    const times = iterations.map((i) => folder.iteration(i)?.time);
     tokens.push(record.tokens.prompt + record.tokens.completion);
     llm.push(times.reduce((a, t) => a + (t?.llm_s ?? 0), 0));
     train.push(times.reduce((a, t) => a + (t?.train_s ?? 0), 0));

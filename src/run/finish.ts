@@ -139,10 +139,18 @@ async function trainedBenchmark(run: Run, io: StageIO, gymId: string): Promise<B
 }
 
 /**
- * HNS = (ours - sparse) / |human - sparse|, clipped to [0, 3] (Eureka's human-normalised
- * score); the human figure is experiment.human_baseline, else the human reward trained in this
- * run (use_initial_reward_prompt), else the benchmark's. Null when a figure is missing or
- * human equals sparse.
+ * Eureka's human-normalised score, (ours - sparse) / (human - sparse) clipped to [0, 3]; null
+ * when the human reward did not beat the sparse one (a budget too small to tell a reward from
+ * none: nothing to normalise by). The one formula: runs and bench-llm use it.
+ */
+export function humanNormalised(ours: number, human: number, sparse: number): number | null {
+  return human > sparse ? Math.min(3, Math.max(0, (ours - sparse) / (human - sparse))) : null;
+}
+
+/**
+ * A run's HNS (humanNormalised); the human figure is experiment.human_baseline, else the human
+ * reward trained in this run (use_initial_reward_prompt), else the benchmark's. Null when a
+ * figure is missing or the human one does not beat the sparse one.
  */
 export function hnsScore(config: Config, record: RunRecord): RunRecord['hns'] {
   const sparse = config.experiment.sparse_baseline;
@@ -155,7 +163,6 @@ export function hnsScore(config: Config, record: RunRecord): RunRecord['hns'] {
   const found = candidates.find(([, v]) => v !== null && v !== undefined);
   if (sparse === null || ours === undefined || !found) return null;
   const [from, human] = found as [HumanFrom, number];
-  if (human === sparse) return null;
-  const value = Math.min(3, Math.max(0, (ours - sparse) / Math.abs(human - sparse)));
-  return { value, sparse, human, human_from: from };
+  const value = humanNormalised(ours, human, sparse);
+  return value === null ? null : { value, sparse, human, human_from: from };
 }

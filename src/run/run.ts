@@ -129,7 +129,14 @@ export class Run {
   private backendInstance: LlmBackend | null;
   private envDescription: EnvDescription | null;
 
-  private constructor(dir: string, loaded: LoadedConfig, record: RunRecord, opts: RunOptions) {
+  private constructor(
+    dir: string,
+    loaded: LoadedConfig,
+    record: RunRecord,
+    opts: RunOptions,
+    /** A resumed run's config file, where its request options are read when the backend is made. */
+    private readonly requestOptionsFile: string | null = null,
+  ) {
     this.dir = dir;
     this.folder = new RunFolder(dir);
     this.loaded = loaded;
@@ -174,9 +181,10 @@ export class Run {
       record.iterations = config.eureka.iterations;
     }
     if (!fs.existsSync(record.env_dir)) throw new Error(`${abs}: the run's env folder ${record.env_dir} no longer exists; put it back there`);
-    // headers and api_key_env are never saved in the folder: its config file has them
-    config = withRequestOptions(config, opts.requestOptions ?? requestOptionsFrom(record.config_file));
-    return new Run(abs, { file: record.config_file, config, envDir: record.env_dir }, record, opts);
+    // headers and api_key_env are never saved in the folder: given, or read from its config file
+    // when the LLM is first asked (a stage without it must not depend on that file)
+    if (opts.requestOptions) config = withRequestOptions(config, opts.requestOptions);
+    return new Run(abs, { file: record.config_file, config, envDir: record.env_dir }, record, opts, opts.requestOptions ? null : record.config_file);
   }
 
   get config(): Config {
@@ -184,7 +192,10 @@ export class Run {
   }
 
   get backend(): LlmBackend {
-    this.backendInstance ??= backendFromConfig(this.config.eureka);
+    if (!this.backendInstance) {
+      const config = this.requestOptionsFile ? withRequestOptions(this.config, requestOptionsFrom(this.requestOptionsFile)) : this.config;
+      this.backendInstance = backendFromConfig(config.eureka);
+    }
     return this.backendInstance;
   }
 
