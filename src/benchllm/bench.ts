@@ -6,12 +6,11 @@
  * ones resume, and a model added later runs only its own cases.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { loadConfig, requestOptionsFrom, yamlWithoutRequestOptions, type Backend } from '../config/index';
 import { num } from '../render/format';
 import { readJson, writeJson, writeText } from '../run/files';
-import type { LiveEvent, RunEvent, RunRecord } from '../run/layout';
+import { RunFolder, type LiveEvent, type RunEvent, type RunRecord } from '../run/layout';
 import { Run } from '../run/run';
 import { getWorker, type PythonWorker } from '../worker/client';
 import { caseBaselines } from './baselines';
@@ -84,7 +83,7 @@ function caseConfig(dir: string, env: SuiteEnv, seed: number, suite: Suite): str
 async function caseRun(o: BenchOptions, configFile: string, env: SuiteEnv, seed: number, model: string): Promise<RunRecord> {
   const runDir = benchPaths.run(o.dir, modelSlug(o.backend, model), env.label, seed);
   const runOpts = { worker: o.worker, signal: o.signal, onEvent: o.onRunEvent, requestOptions: requestOptionsFrom(env.loaded.file) };
-  const begun = fs.existsSync(path.join(runDir, 'run.json'));
+  const begun = new RunFolder(runDir).isRun();
   const run = begun
     ? Run.open(runDir, { ...runOpts, overrides: o.host ? { host: o.host } : undefined })
     : Run.create(configFile, { ...runOpts, overrides: { backend: o.backend, model, host: o.host }, dir: runDir });

@@ -40,6 +40,7 @@ export const benchPaths = {
   caseConfig: (bench: string, env: string, seed: number) => path.join(bench, 'cases', `${caseName(env, seed)}.yml`),
   baseline: (bench: string, env: string, seed: number) => path.join(bench, 'baselines', `${caseName(env, seed)}.json`),
   baselineTrain: (bench: string, env: string, seed: number, which: 'human' | 'sparse') => path.join(bench, 'baselines', caseName(env, seed), which),
+  runs: (bench: string) => path.join(bench, 'runs'),
   run: (bench: string, slug: string, env: string, seed: number) => path.join(bench, 'runs', slug, caseName(env, seed)),
   results: (bench: string) => path.join(bench, 'results.json'),
   markdown: (bench: string) => path.join(bench, 'results.md'),

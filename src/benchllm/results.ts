@@ -4,7 +4,6 @@
  * sparse rewards, the share of LLM samples that passed the checks, tokens and time.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { humanNormalised } from '../run/finish';
 import { readJson } from '../run/files';
 import { RunFolder, type RunRecord } from '../run/layout';
@@ -62,7 +61,7 @@ export function hns(ours: number, human: number | null, sparse: number | null): 
 
 /** The models with a folder under runs/, by name. */
 function modelsOf(bench: string): string[] {
-  const dir = path.join(bench, 'runs');
+  const dir = benchPaths.runs(bench);
   if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { withFileTypes: true })
