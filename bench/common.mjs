@@ -21,6 +21,9 @@ export const REPEATS = process.env.BENCH_REPEATS ? Number(process.env.BENCH_REPE
 /** Training steps of the overhead and layers benches: about 10 s of PPO each on this machine. */
 export const OVERHEAD_STEPS = { cartpole: 50_000, lunar_lander: 65_536 };
 
+/** Training steps per sample of the embedded-model benches (local, reflection): small budgets, as in the demo. */
+export const LOCAL_STEPS = { cartpole: 20_000, mountain_car_continuous: 10_000 };
+
 export function load(name) {
   return api.loadConfig(path.join(root, 'configs', `${name}.yml`), { cwd: root });
 }

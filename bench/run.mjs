@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Benchmarks of the worker, each ratio taken within one run on this machine.
-//   [BENCH_REPEATS=n] node bench/run.mjs overhead|layers|latency|parallel|solve|local|iteration|halving|halving-replay|ray [names...]
+//   [BENCH_REPEATS=n] node bench/run.mjs overhead|layers|latency|parallel|solve|local|reflection|iteration|halving|halving-replay|ray [names...]
 // Results print as Markdown rows; bench/RESULTS.md records them with the command.
 import { execa } from 'execa';
 import path from 'node:path';
 import fs from 'node:fs';
-import { api, human, load, log, median, ours, OVERHEAD_STEPS, plain, python, REPEATS, root, tmp } from './common.mjs';
+import { api, human, load, LOCAL_STEPS, log, median, ours, OVERHEAD_STEPS, plain, python, REPEATS, root, tmp } from './common.mjs';
 import { halving, replay } from './halving.mjs';
 import { overhead } from './overhead.mjs';
 import { rayBench } from './ray.mjs';
+import { reflectionBench } from './reflection.mjs';
 
 /**
  * What each containment layer costs: plain SB3 against ours with every layer on, with none,
@@ -122,35 +123,56 @@ async function solve(names) {
   await worker.shutdown();
 }
 
-/** The embedded model: speed, and how many of its rewards pass the checks and beat random. */
-async function local(k = 8, timesteps = 20_000) {
-  const worker = await api.PythonWorker.start({ maxJobs: 2 });
-  const loaded = load('cartpole');
-  const env = api.envRefFromConfig(loaded);
-  const d = await worker.describeEnv(env);
-  const messages = api.initialMessages(api.promptEnv(d));
-  const backend = new api.LocalBackend();
-  await backend.generate(messages, { n: 1, seed: 0 }); // load the model
-  const t = performance.now();
-  const out = await backend.generate(messages, { n: k, temperature: 1, seed: 1 });
-  const genS = (performance.now() - t) / 1000;
-  const tokens = out.reduce((a, c) => a + c.completionTokens, 0);
-  const codes = out.map((c) => api.extractReward(c.text)).filter((e) => e.ok).map((e) => e.code);
-  const checks = await Promise.all(codes.map((code) => worker.checkReward({ env, code, smoke: { steps: 500 } })));
-  const passed = codes.filter((_, i) => checks[i].passed);
-  // a random policy's CartPole-v1 return: the mean over 100 seeded episodes of random actions
-  const randomScript =
-    'import gymnasium as gym, numpy as np\ne = gym.make("CartPole-v1"); r = []\nfor s in range(100):\n' +
+/** A random policy's return (the env's own reward, which is the fitness of these envs): the mean over 100 seeded episodes. */
+async function randomReturn(gymId) {
+  const script =
+    `import gymnasium as gym, numpy as np\ne = gym.make(${JSON.stringify(gymId)}); r = []\nfor s in range(100):\n` +
     '    e.reset(seed=s); e.action_space.seed(s); t, done = 0.0, False\n' +
     '    while not done:\n        _, rew, te, tr, _ = e.step(e.action_space.sample()); t += rew; done = te or tr\n' +
     '    r.append(t)\nprint(np.mean(r))';
-  const random = Number((await execa(python, ['-c', randomScript])).stdout.trim());
-  const trained = await Promise.all(passed.map((code) => worker.train({ env, code, rl: loaded.config.rl, out_dir: tmp(), total_timesteps: timesteps })));
-  const better = trained.filter((r) => r.status === 'succeeded' && r.best.fitness_mean > random).length;
+  return Number((await execa(python, ['-c', script])).stdout.trim());
+}
+
+/**
+ * Each embedded model on each env: speed, how many of its K rewards pass the checks, and how
+ * they train (above a random policy; beside the env's own reward trained the same way).
+ */
+async function local(names = ['cartpole', 'mountain_car_continuous'], k = 8) {
+  const models = process.env.BENCH_LOCAL_MODELS ? process.env.BENCH_LOCAL_MODELS.split(',') : api.LOCAL_MODEL_NAMES;
+  const worker = await api.PythonWorker.start({ maxJobs: 2 });
+  const rows = [];
+  for (const name of names) {
+    const loaded = load(name);
+    const env = api.envRefFromConfig(loaded);
+    const timesteps = LOCAL_STEPS[name] ?? 20_000;
+    const messages = api.initialMessages(api.promptEnv(await worker.describeEnv(env)));
+    const random = await randomReturn(loaded.config.environment.benchmark);
+    const own = await worker.train({ env, code: human(loaded), rl: loaded.config.rl, out_dir: tmp(), total_timesteps: timesteps });
+    const ownFitness = own.status === 'succeeded' ? own.best.fitness_mean : NaN;
+    for (const model of models) {
+      const backend = new api.LocalBackend({ model });
+      await backend.generate(messages, { n: 1, seed: 0 }); // load (and on first use install) the model
+      const t = performance.now();
+      const out = await backend.generate(messages, { n: k, temperature: 1, seed: 1 });
+      const genS = (performance.now() - t) / 1000;
+      const tokens = out.reduce((a, c) => a + c.completionTokens, 0);
+      const codes = out.map((c) => api.extractReward(c.text)).filter((e) => e.ok).map((e) => e.code);
+      const checks = await Promise.all(codes.map((code) => worker.checkReward({ env, code, smoke: { steps: 500 } })));
+      const passed = codes.filter((_, i) => checks[i].passed);
+      const trained = await Promise.all(passed.map((code) => worker.train({ env, code, rl: loaded.config.rl, out_dir: tmp(), total_timesteps: timesteps })));
+      const fitness = trained.filter((r) => r.status === 'succeeded').map((r) => r.best.fitness_mean);
+      const names_ = passed.map((code) => [...code.matchAll(/^\s*"(\w+)": (-?[\d.e-]+) \*/gm)].map((m) => `${m[2]} ${m[1]}`).join(' + '));
+      passed.forEach((_, i) => log(`${name} ${model}: ${names_[i]} -> ${fitness[i]?.toFixed(1) ?? trained[i].status}`));
+      rows.push(
+        `| ${name} | ${model} | ${k} | ${genS.toFixed(1)} | ${(tokens / genS).toFixed(1)} | ${passed.length}/${k} | ${fitness.filter((f) => f > random).length}/${passed.length} (random ${random.toFixed(1)}) | ` +
+          `${fitness.filter((f) => f >= ownFitness).length}/${passed.length} | ${Math.max(...fitness).toFixed(1)} | ${ownFitness.toFixed(1)} |`,
+      );
+    }
+  }
   await worker.shutdown();
-  console.log('| samples | generation s | completion tokens/s | pass checks + smoke | train above random (CartPole, ' + timesteps + ' steps) |');
-  console.log('|---|---|---|---|---|');
-  console.log(`| ${k} | ${genS.toFixed(1)} | ${(tokens / genS).toFixed(1)} | ${passed.length}/${k} | ${better}/${passed.length} (random policy: ${random.toFixed(1)}) |`);
+  console.log('| env | model | samples | generation s | completion tokens/s | pass checks + smoke | train above random | reach the own reward | best fitness | env\'s own reward |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
 }
 
 /** One CartPole iteration of the loop (local model, K samples, fixed budget): where the wall time goes. */
@@ -177,7 +199,7 @@ async function iteration(k = 4, timesteps = 20_000, repeats = 2) {
 }
 
 const [what, ...rest] = process.argv.slice(2);
-const jobs = { ray: () => rayBench(api, root, python, REPEATS ?? 3), halving: () => halving(api, root, rest.length ? rest : undefined), 'halving-replay': () => replay(api, rest[0]), iteration: () => iteration(), local: () => local(), overhead: () => overhead(rest.length ? rest : undefined), layers: () => layers(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
+const jobs = { reflection: () => reflectionBench(api, rest[0], process.env.BENCH_SEEDS ? process.env.BENCH_SEEDS.split(',').map(Number) : [0, 1, 2, 3, 4]), ray: () => rayBench(api, root, python, REPEATS ?? 3), halving: () => halving(api, root, rest.length ? rest : undefined), 'halving-replay': () => replay(api, rest[0]), iteration: () => iteration(), local: () => local(rest.length ? rest : undefined), overhead: () => overhead(rest.length ? rest : undefined), layers: () => layers(rest.length ? rest : undefined), latency: () => latency(), parallel: () => parallel(), solve: () => solve(rest.length ? rest : ['cartpole']) };
 if (!jobs[what]) {
   log(`usage: node bench/run.mjs ${Object.keys(jobs).join('|')} [names...]`);
   process.exit(2);

@@ -78,7 +78,8 @@ export { Rungs, rungSteps, stopRecord, type HalvingSettings, type RungEntry, typ
 export { OllamaBackend, contextSize, type OllamaOptions } from './llm/ollama';
 export { OpenAiBackend, type OpenAiOptions } from './llm/openai';
 export { LlmError, type Completion, type GenerateOptions, type LlmBackend, type LlmErrorKind } from './llm/types';
-export { LocalBackend, LOCAL_MODEL_NAME, localModelPath, type LocalOptions } from './llm/local';
+export { LocalBackend, type LocalOptions } from './llm/local';
+export { DEFAULT_LOCAL_MODEL, LOCAL_MODEL_NAMES, localModelFile } from './llm/localModels';
 export { backendFromConfig } from './llm/factory';
 export { Run, RunInterrupted, type CreateOptions, type RunOptions } from './run/run';
 export {
@@ -105,6 +106,7 @@ export {
   type SampleStatus,
 } from './run/layout';
 export { runSummary } from './cli/run';
+export { DEMO } from './cli/demo';
 export { benchResults, hns, loadSuite, resultsHtml, resultsMarkdown, runBench, writeResults, type BenchOptions, type BenchResults, type ResultRow, type Suite } from './benchllm/index';
 export { buildReport, loadRunData, renderReport, writeReport, type RunData } from './report/index';
 export * as charts from './render/charts';

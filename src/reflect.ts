@@ -104,12 +104,12 @@ export function rewardFitnessCorrelation(evals: EvalPoint[]): { rho: number; epi
   return rho === null ? null : { rho, episodes: episodes.length };
 }
 
-const LINE_KEYS = ['hacking', 'flat', 'dominating', 'stalled', 'correlation', 'uncorrelated', 'anticorrelated', 'human', 'human_best', 'failures', 'failure', 'stopped', 'stopped_sample'] as const;
+const LINE_KEYS = ['hacking', 'flat', 'dominating', 'negligible', 'stalled', 'correlation', 'uncorrelated', 'anticorrelated', 'human', 'human_best', 'failures', 'failure', 'stopped', 'stopped_sample'] as const;
 type LineKey = (typeof LINE_KEYS)[number];
 
 const lines = (dir?: string): Record<LineKey, string> => keyedLines('lines', LINE_KEYS, dir);
 
-/** What a person should look at: reward hacking, flat and dominating components, a stall. */
+/** What a person should look at: reward hacking, flat, dominating and negligible components, a stall. */
 export function diagnose(evals: EvalPoint[], dir?: string): string[] {
   if (evals.length === 0) return [];
   const t = lines(dir);
@@ -130,18 +130,26 @@ export function diagnose(evals: EvalPoint[], dir?: string): string[] {
   }
   const names = [...new Set(evals.flatMap((e) => Object.keys(e.components)))];
   const means = new Map(names.map((n) => [n, evals.reduce((a, e) => a + (e.components[n] ?? 0), 0) / evals.length]));
+  const flat = new Set<string>();
   for (const name of names) {
     const values = evals.map((e) => e.components[name] ?? 0);
     const spread = Math.max(...values) - Math.min(...values);
     if (evals.length >= 2 && spread <= 1e-9 * Math.max(1, Math.abs(values[0]!))) {
+      flat.add(name);
       warnings.push(fill(t.flat, { name, value: round(values[0]!) }));
     }
   }
   if (names.length >= 2) {
-    for (const name of names) {
-      const own = Math.abs(means.get(name)!);
-      const others = names.filter((n) => n !== name).reduce((a, n) => a + Math.abs(means.get(n)!), 0);
-      if (own > 10 * others && own > 0) warnings.push(fill(t.dominating, { name, value: round(means.get(name)!) }));
+    const size = (n: string) => Math.abs(means.get(n)!);
+    const dominating = names.filter((n) => size(n) > 0 && size(n) > 10 * names.filter((o) => o !== n).reduce((a, o) => a + size(o), 0));
+    for (const name of dominating) warnings.push(fill(t.dominating, { name, value: round(means.get(name)!) }));
+    // a term that moves but too little to matter: its scale, not its idea, is wrong (when one
+    // term drowns all the others, that one is named instead)
+    const largest = names.reduce((a, n) => (size(n) > size(a) ? n : a));
+    if (!dominating.length) {
+      for (const name of names.filter((n) => !flat.has(n) && size(n) > 0 && size(n) < 0.01 * size(largest))) {
+        warnings.push(fill(t.negligible, { name, value: round(means.get(name)!), largest, largest_value: round(means.get(largest)!) }));
+      }
     }
   }
   const best = Math.max(...evals.map((e) => e.fitness_mean));

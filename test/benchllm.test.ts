@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchPaths, hns, loadSuite, modelSlug, type BaselineRecord, type BenchResults } from '../src/benchllm/index';
 import { ConfigError } from '../src/config/index';
-import { LOCAL_MODEL_NAME } from '../src/llm/local';
+import { DEFAULT_LOCAL_MODEL } from '../src/llm/localModels';
 import { readJson, readJsonl } from '../src/run/files';
 import type { RunRecord, SampleRecord } from '../src/run/layout';
 import { shutdownWorker } from '../src/worker/client';
@@ -35,7 +35,7 @@ describe('stable-eureka bench-llm', () => {
     const suite = writeSuite(dir);
     const out = path.join(dir, 'bench');
     const args = ['bench-llm', '--suite', suite, '--backend', 'local', '--out', out];
-    const slug = modelSlug('local', LOCAL_MODEL_NAME);
+    const slug = modelSlug('local', DEFAULT_LOCAL_MODEL);
 
     // killed once CartPole's run is training
     const child = execa(process.execPath, [bin, ...args], { cwd: dir, reject: false });

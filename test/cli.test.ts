@@ -236,14 +236,27 @@ describe('stable-eureka kernel', () => {
 describe('stable-eureka demo', () => {
   it("tells the story: the env's own reward first, each iteration's best beside it by its terms, then what to try next", async () => {
     const out = path.join(tempDir('se-demo-'), 'run');
+    // the demo's own config, at a tiny budget
     const r = await cli(['demo', '--iterations', '1', '--samples', '1', '--timesteps', '2048', '--out', out]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stderr).toContain("first, CartPole-v1 trained with the env's own reward, the same way, to compare each iteration's best with");
-    const story = /iteration 0: the best reward is sample 0, fitness ([\d.,-]+); the env's own reward: ([\d.,-]+)\n((?: {4}"\w+": .+\n?)+)/.exec(r.stderr);
+    const story = /iteration 0: the best reward is sample 0, fitness ([\d.,-]+); the env's own reward: ([\d.,-]+) \(every sample: 0: ([\d.,-]+)\)\n((?: {2}.+\n?)+)/.exec(r.stderr);
     expect(story, r.stderr).not.toBeNull();
-    // the terms are named for what they compute
-    for (const line of story![3]!.trim().split('\n')) expect(line.trim()).toMatch(/^"(abs_|square_|near_zero_)?\w+": -?\d+\.\d\d \* float\(np\.mean\(/);
+    // the reward's code, its terms named for what they compute
+    expect(story![4]).toContain('components = {');
+    const terms = [...story![4]!.matchAll(/^\s+"(\w+)": -?[\d.e-]+ \* /gm)].map((m) => m[1]!);
+    expect(terms.length, story![4]).toBeGreaterThan(0);
+    expect(story![3]).toBe(story![1]);
+    const value = '(cart_position|cart_velocity|pole_angle|pole_angular_velocity|action)';
+    for (const t of terms) expect(t).toMatch(new RegExp(`^(change_)?((abs|square|near_zero)_${value}|${value}(_within_\\d_\\d+)?)$|^terminated$`));
     expect(r.stdout).toContain('What to try next:');
     expect(r.stdout).toMatch(/benchmark: +CartPole-v1 with its own reward: fitness/);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ backend: 'local', model: 'SmolLM2-135M-Instruct', samples: 1 });
   }, 300_000);
+
+  it('names the embedded models when asked for another', async () => {
+    const r = await cli(['demo', '--model', 'gemma3', '--out', path.join(tempDir('se-demo-'), 'run')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("eureka.model: 'gemma3' is not an embedded model, with backend 'local': SmolLM2-135M-Instruct or gemma-3-270m");
+  });
 });

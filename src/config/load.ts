@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseDocument, type ScalarTag, type Tags } from 'yaml';
 import { ConfigError, fallbackPhrase, kind, toIssues } from './errors';
 import { ConfigSchema, type Backend, type ComputeConfig, type Config, type ExecutorName } from './schema';
+import { DEFAULT_LOCAL_MODEL, LOCAL_MODEL_NAMES } from '../llm/localModels';
 
 export interface LoadOptions {
   /** Folder that `envs/<name>` is looked up in first, as stable-eureka does. Default: process.cwd(). */
@@ -157,6 +158,8 @@ export function applyOverrides(config: Config, o: Overrides, source = 'overrides
   if (o.timesteps !== undefined) next.rl.training.total_timesteps = o.timesteps;
   if (o.backend !== undefined) next.eureka.backend = o.backend;
   if (o.model !== undefined) next.eureka.model = o.model;
+  // `--backend local` on a config written for a server: its model is a server's, so the default
+  else if (o.backend === 'local' && !LOCAL_MODEL_NAMES.includes(next.eureka.model)) next.eureka.model = DEFAULT_LOCAL_MODEL;
   if (o.host !== undefined) next.eureka.host = o.host;
   next.compute = computeWith(next.compute, o);
   return validateConfig(next, source);

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { DEFAULTS } from '../defaults';
+import { LOCAL_MODEL_NAMES } from '../llm/localModels';
 
 /** Every leaf carries a phrase naming what it expects; error messages are built from it. */
 const expect = (phrase: string) => ({ error: phrase });
@@ -70,7 +71,7 @@ const eurekaOurs = {
 export const EurekaSchema = section({
   /** 'ollama' | 'openai' | 'local' ('local' is ours). Required. */
   backend: z.enum(BACKENDS),
-  /** Model name for the backend, e.g. 'llama3' or 'gpt-4o'. Required. */
+  /** Model name for the backend, e.g. 'llama3' or 'gpt-4o'; with 'local', one of LOCAL_MODEL_NAMES. Required. */
   model: text(),
   /** Sampling temperature, >= 0. Default: 1.0. */
   temperature: nonNegNum().default(1.0),
@@ -215,6 +216,9 @@ export const ConfigSchema = section({
   rl: RlSchema,
   /** Ours: where jobs run. Default: this machine. */
   compute: optionalSection(ComputeSchema),
+}).refine((c) => c.eureka.backend !== 'local' || LOCAL_MODEL_NAMES.includes(c.eureka.model), {
+  path: ['eureka', 'model'],
+  error: `an embedded model, with backend 'local': ${LOCAL_MODEL_NAMES.join(' or ')}`,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

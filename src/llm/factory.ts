@@ -12,7 +12,7 @@ export function backendFromConfig(eureka: EurekaConfig, env: NodeJS.ProcessEnv =
   const apiKey = eureka.api_key_env === null ? undefined : apiKeyFrom(eureka.api_key_env, env);
   switch (eureka.backend) {
     case 'local':
-      return new LocalBackend();
+      return new LocalBackend({ model: eureka.model });
     case 'ollama':
       return new OllamaBackend({ model: eureka.model, host: eureka.host ?? undefined, timeoutMs, retry, concurrency: eureka.concurrency, headers, apiKey });
     case 'openai':

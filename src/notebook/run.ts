@@ -245,6 +245,17 @@ export class NotebookRun extends View {
     if (run.samples(i).every((s) => !['pending', 'checked', 'queued', 'training'].includes(s.status))) run.reflect(i);
   }
 
+  /** environment.benchmark trained with the env's own reward, the same way as the samples: the figure to compare with. */
+  async benchmark(opts?: StageOptions): Promise<Note> {
+    return this.stage('benchmark()', opts, async (run) => {
+      const b = await run.benchmark();
+      if (!b) return new Note('the config names no environment.benchmark to compare with');
+      const f = b.evaluation?.fitness_mean;
+      if (f === undefined) return new Note(`${b.gym_id} with its own reward did not train: ${b.status}${b.reason ? `: ${b.reason}` : ''}`, 'warning');
+      return new Note(`${b.gym_id} with its own reward, trained the same way: fitness ${num(f)} (evaluated like the final policy)`);
+    });
+  }
+
   /** The final evaluation of the run's best policy (deterministic, seeded) and its GIF. */
   async evaluate(opts?: StageOptions): Promise<EvaluationView | Note> {
     return this.stage('evaluate()', opts, async (run) => {

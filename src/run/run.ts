@@ -14,10 +14,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { LOCAL_MODEL_NAMES } from '../llm/localModels';
 import { applyOverrides, validateConfig, loadConfig, requestOptionsFrom, withRequestOptions, type Config, type RequestOptions, type LoadedConfig, type Overrides } from '../config/index';
 import { envRefFromConfig } from '../envs';
 import { backendFromConfig } from '../llm/factory';
-import { LOCAL_MODEL_NAME } from '../llm/local';
 import type { LlmBackend } from '../llm/types';
 import type { ChatMessage } from '../prompts';
 import type { SampleOutcome } from '../reflect';
@@ -105,7 +105,7 @@ function newRunRecord(loaded: LoadedConfig, config: Config): RunRecord {
     env_dir: loaded.envDir,
     env_class: config.environment.class_name,
     backend: config.eureka.backend,
-    model: config.eureka.backend === 'local' ? LOCAL_MODEL_NAME : config.eureka.model,
+    model: config.eureka.model,
     iterations: config.eureka.iterations,
     samples: config.eureka.samples,
     completed_iterations: 0,
@@ -169,7 +169,11 @@ export class Run {
     if (!record) throw new Error(`${abs} is not a run folder (no ${runFiles.run})`);
     if (record.format !== RUN_FORMAT) throw new Error(`${abs}: run format ${record.format} is not ${RUN_FORMAT}, which this version reads`);
     const configFile = runPaths.configJson(abs);
-    let config = validateConfig(folder.config(), configFile);
+    const raw = folder.config() as { eureka?: { backend?: unknown; model?: unknown } } | null;
+    // before the embedded model was chosen by name, a run on it kept the config file's (server's)
+    // model in config.json; run.json names the one it ran
+    if (raw?.eureka?.backend === 'local' && !LOCAL_MODEL_NAMES.includes(String(raw.eureka.model))) raw.eureka.model = record.model;
+    let config = validateConfig(raw, configFile);
     if (opts.overrides) {
       // where jobs and the LLM run may change (a cluster to finish a run begun locally, a
       // server that moved), what they do may not
