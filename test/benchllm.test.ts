@@ -52,7 +52,7 @@ describe('stable-eureka bench-llm', () => {
 
     const r = await cli(args, dir);
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.stderr).toMatch(/cartpole seed 0, SmolLM2-135M-Instruct: resuming the loop/);
+    expect(r.stderr).toMatch(/cartpole seed 0, gemma-3-270m: resuming the loop/);
     expect(r.stderr).not.toMatch(/cartpole seed 0: training the human and sparse rewards/);
     expect(fs.statSync(baselineFile).mtimeMs).toBe(measured);
     // the Markdown table on stdout, one row per env and model
@@ -84,7 +84,7 @@ describe('stable-eureka bench-llm', () => {
     expect(cartRun).toMatchObject({ eureka: { samples: 2, iterations: 1 }, rl: { training: { total_timesteps: 2048, seed: 0 } }, environment: { benchmark: null } });
     const html = fs.readFileSync(benchPaths.html(out), 'utf8');
     expect(html).toContain('<h1>Reward-design benchmark: tiny</h1>');
-    expect(html).toMatch(/<td>pendulum<\/td><td>local-SmolLM2-135M-Instruct<\/td>/);
+    expect(html).toMatch(/<td>pendulum<\/td><td>local-gemma-3-270m<\/td>/);
     expect(fs.readFileSync(benchPaths.markdown(out), 'utf8')).toBe(r.stdout.slice(0, r.stdout.indexOf('\nresults: ')));
 
     // again: every run is done, nothing is asked or trained

@@ -251,12 +251,12 @@ describe('stable-eureka demo', () => {
     for (const t of terms) expect(t).toMatch(new RegExp(`^(change_)?((abs|square|near_zero)_${value}|${value}(_within_\\d_\\d+)?)$|^terminated$`));
     expect(r.stdout).toContain('What to try next:');
     expect(r.stdout).toMatch(/benchmark: +CartPole-v1 with its own reward: fitness/);
-    expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ backend: 'local', model: 'SmolLM2-135M-Instruct', samples: 1 });
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'))).toMatchObject({ backend: 'local', model: 'gemma-3-270m', samples: 1 });
   }, 300_000);
 
   it('names the embedded models when asked for another', async () => {
     const r = await cli(['demo', '--model', 'gemma3', '--out', path.join(tempDir('se-demo-'), 'run')]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain("eureka.model: 'gemma3' is not an embedded model, with backend 'local': SmolLM2-135M-Instruct or gemma-3-270m");
+    expect(r.stderr).toContain("eureka.model: 'gemma3' is not an embedded model, with backend 'local': gemma-3-270m or SmolLM2-135M-Instruct");
   });
 });

@@ -451,11 +451,11 @@ describe('applyOverrides', () => {
 
   it('runs a server config on the embedded model: its default, or the one named', () => {
     expect(base().eureka.model).toBe('llama3');
-    expect(applyOverrides(base(), { backend: 'local' }).eureka.model).toBe('SmolLM2-135M-Instruct');
-    expect(applyOverrides(base(), { backend: 'local', model: 'gemma-3-270m' }).eureka.model).toBe('gemma-3-270m');
+    expect(applyOverrides(base(), { backend: 'local' }).eureka.model).toBe('gemma-3-270m');
+    expect(applyOverrides(base(), { backend: 'local', model: 'SmolLM2-135M-Instruct' }).eureka.model).toBe('SmolLM2-135M-Instruct');
     const e = configError(() => applyOverrides(base(), { backend: 'local', model: 'gemma3' }, 'command-line options'));
     expect(e.message).toBe(
-      "command-line options: eureka.model: 'gemma3' is not an embedded model, with backend 'local': SmolLM2-135M-Instruct or gemma-3-270m. Set eureka.model to an embedded model, with backend 'local': SmolLM2-135M-Instruct or gemma-3-270m.",
+      "command-line options: eureka.model: 'gemma3' is not an embedded model, with backend 'local': gemma-3-270m or SmolLM2-135M-Instruct. Set eureka.model to an embedded model, with backend 'local': gemma-3-270m or SmolLM2-135M-Instruct.",
     );
   });
 

