@@ -24,6 +24,9 @@ export const OVERHEAD_STEPS = { cartpole: 50_000, lunar_lander: 65_536 };
 /** Training steps per sample of the embedded-model benches (local, reflection): small budgets, as in the demo. */
 export const LOCAL_STEPS = { cartpole: 20_000, mountain_car_continuous: 10_000 };
 
+/** An embedded-model reward in one line: `2.00 abs_x + -1.00 square_v`. */
+export const termsText = (code) => api.writtenTerms(code).map((t) => `${t.weight} ${t.name}`).join(' + ');
+
 export function load(name) {
   return api.loadConfig(path.join(root, 'configs', `${name}.yml`), { cwd: root });
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { LOCAL_STEPS, log, root, tmp } from './common.mjs';
+import { LOCAL_STEPS, log, root, termsText, tmp } from './common.mjs';
 
 /** The embedded backend, asked only the first prompt: what the loop would be without reflection. */
 function withoutReflection(backend) {
@@ -48,7 +48,7 @@ async function loop(api, worker, env, seed, reflection) {
   await run.runAll();
   const best = Array.from({ length: iterations }, (_, i) => run.iteration(i)?.best?.fitness ?? NaN);
   const code = run.record.best ? run.sample(run.record.best.iteration, run.record.best.sample)?.code ?? '' : '';
-  const terms = [...code.matchAll(/^\s*"(\w+)": (-?[\d.e-]+) \*/gm)].map((m) => `${m[2]} ${m[1]}`).join(' + ');
+  const terms = termsText(code);
   log(`${env} seed ${seed} ${reflection ? 'with' : 'without'} reflection: ${best.map((f) => f.toFixed(1)).join(', ')}; best ${terms}; final ${run.record.final?.fitness_mean?.toFixed(1)}`);
   return { best, final: run.record.final?.fitness_mean ?? NaN, terms };
 }

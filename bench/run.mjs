@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import path from 'node:path';
 import fs from 'node:fs';
-import { api, human, load, LOCAL_STEPS, log, median, ours, OVERHEAD_STEPS, plain, python, REPEATS, root, tmp } from './common.mjs';
+import { api, human, load, LOCAL_STEPS, termsText, log, median, ours, OVERHEAD_STEPS, plain, python, REPEATS, root, tmp } from './common.mjs';
 import { halving, replay } from './halving.mjs';
 import { overhead } from './overhead.mjs';
 import { rayBench } from './ray.mjs';
@@ -161,8 +161,7 @@ async function local(names = ['cartpole', 'mountain_car_continuous'], k = 8) {
       const passed = codes.filter((_, i) => checks[i].passed);
       const trained = await Promise.all(passed.map((code) => worker.train({ env, code, rl: loaded.config.rl, out_dir: tmp(), total_timesteps: timesteps })));
       const fitness = trained.filter((r) => r.status === 'succeeded').map((r) => r.best.fitness_mean);
-      const names_ = passed.map((code) => [...code.matchAll(/^\s*"(\w+)": (-?[\d.e-]+) \*/gm)].map((m) => `${m[2]} ${m[1]}`).join(' + '));
-      passed.forEach((_, i) => log(`${name} ${model}: ${names_[i]} -> ${fitness[i]?.toFixed(1) ?? trained[i].status}`));
+      passed.forEach((code, i) => log(`${name} ${model}: ${termsText(code)} -> ${fitness[i]?.toFixed(1) ?? trained[i].status}`));
       rows.push(
         `| ${name} | ${model} | ${k} | ${genS.toFixed(1)} | ${(tokens / genS).toFixed(1)} | ${passed.length}/${k} | ${fitness.filter((f) => f > random).length}/${passed.length} (random ${random.toFixed(1)}) | ` +
           `${fitness.filter((f) => f >= ownFitness).length}/${passed.length} | ${Math.max(...fitness).toFixed(1)} | ${ownFitness.toFixed(1)} |`,

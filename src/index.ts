@@ -80,6 +80,7 @@ export { OpenAiBackend, type OpenAiOptions } from './llm/openai';
 export { LlmError, type Completion, type GenerateOptions, type LlmBackend, type LlmErrorKind } from './llm/types';
 export { LocalBackend, type LocalOptions } from './llm/local';
 export { DEFAULT_LOCAL_MODEL, LOCAL_MODEL_NAMES, localModelFile } from './llm/localModels';
+export { writtenTerms } from './llm/localTerms';
 export { backendFromConfig } from './llm/factory';
 export { Run, RunInterrupted, type CreateOptions, type RunOptions } from './run/run';
 export {

@@ -105,7 +105,7 @@ export function termsOf(written: string, base: Term[] = []): Term[] {
   return kept.length ? kept : [...terms.values()].slice(0, 1);
 }
 
-/** Weights as a person writes them: two decimals, more for a small one (a scaled-up change term's partner). */
+/** Weights as a person writes them: two decimals, or two significant digits for one the steer scaled below 0.01. */
 const weightText = (w: number) => (Math.abs(w) >= 0.01 || w === 0 ? w.toFixed(2) : w.toPrecision(2));
 
 /** The terms inside the fixed function, as Python source. */
