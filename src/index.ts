@@ -72,7 +72,7 @@ export {
   type WorkerEvent,
 } from './worker/protocol/index';
 export { checkFailureText, executionErrorMessage, fill, initialMessages, nextIterationMessages, noCodeText, promptEnv, singleMessage, template, type ChatMessage, type CheckProblemText, type PromptEnv } from './prompts';
-export { diagnose, evalSeries, reflect, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
+export { diagnose, evalSeries, reflect, readSeries, seriesLine, subsample, type Reflection, type SampleOutcome } from './reflect';
 export { bestOf, isBetter, peak, selectBest, type Ranked } from './run/selection';
 export { Rungs, rungSteps, stopRecord, type HalvingSettings, type RungEntry, type StopRecord } from './run/halving';
 export { OllamaBackend, contextSize, type OllamaOptions } from './llm/ollama';

@@ -43,6 +43,11 @@ export function seriesLine({ name, values }: Series): string {
   return `${name}: [${values.map(round).join(', ')}], Max: ${round(Math.max(...values))}, Mean: ${round(mean)}, Min: ${round(Math.min(...values))}`;
 }
 
+/** The series of a reflection's statistics, read back from its text (the lines seriesLine writes). */
+export function readSeries(text: string): Series[] {
+  return [...text.matchAll(/^(\S+): \[([^\]\n]*)\], Max: /gm)].map((m) => ({ name: m[1]!, values: m[2]!.split(', ').map(Number) }));
+}
+
 /** fitness_score, every component, the reward and the episode length over the evaluations. */
 export function evalSeries(evals: EvalPoint[], points = 10): Series[] {
   const pts = subsample(evals, points);

@@ -97,9 +97,10 @@ describe('the reflection steers the embedded model', () => {
     const steer = steeredTerms(nextIterationMessages(first, previous, reflection.text))!;
     expect(steer.terms).toEqual([
       { name: 'abs_pole_angle', weight: 0.5, code: 'float(np.mean(np.abs(pole_angle)))' },
-      { name: 'square_cart_velocity', weight: 0.9, code: 'float(np.mean(np.square(cart_velocity)))' },
+      // mean 100 per episode beside abs_pole_angle's 0.2: down 500-fold, to the size of what is kept
+      { name: 'square_cart_velocity', weight: 9 / 500, code: 'float(np.mean(np.square(cart_velocity)))' },
     ]);
-    expect(steer.notes).toEqual(['dropped action: flat at every evaluation', 'scaled square_cart_velocity down tenfold: it drowned the others']);
+    expect(steer.notes).toEqual(['dropped action: flat at every evaluation', 'scaled square_cart_velocity down 500-fold: it drowned the others']);
     expect(steeredTerms(first)).toBeNull(); // a first prompt has nothing to start from
   });
 
@@ -116,9 +117,35 @@ describe('the reflection steers the embedded model', () => {
     expect(steer.notes).toEqual(['scaled square_cart_velocity up 500-fold: it was too small to matter beside abs_pole_angle']);
   });
 
+  it('turns the sign only of the components that fell as fitness rose, when the reward pays against the task', () => {
+    // episodes whose reward falls as their fitness rises; abs_pole_angle falls over training as fitness rises
+    const episodes = (k: number) => [0, 1, 2, 3].map((i) => ({ seed: i, reward: -(10 * k + i), fitness: 10 * k + i, length: 10 }));
+    const opposed = [1, 2, 3].map((k) => ({ ...point(1000 * k, 10 * k, { abs_pole_angle: 4 - k, square_cart_velocity: k, action: k * k }), episodes: episodes(k) }));
+    const r = reflect({ sample: 0, code: (extractReward(previous) as { code: string }).code, evals: opposed }, [])!;
+    expect(r.warnings.join('\n')).toMatch(/the reward pays against the task/);
+    const steer = steeredTerms(nextIterationMessages(first, previous, r.text))!;
+    expect(steer.terms.map((t) => [t.name, t.weight])).toEqual([
+      ['abs_pole_angle', -0.5],
+      ['square_cart_velocity', 9],
+      ['action', 1],
+    ]);
+    expect(steer.notes).toEqual(['turned the sign of abs_pole_angle: the reward paid against the task, and it fell as fitness_score rose']);
+  });
+
+  it('joins the model\'s new terms at the scale of the kept ones', () => {
+    const kept = [{ name: 'abs_pole_angle', weight: -0.5, code: 'float(np.mean(np.abs(pole_angle)))' }];
+    const terms = termsOf('8.00 * np.square(cart_velocity)\n-4.00 * np.abs(pole_angle)\n}', kept);
+    // the largest new weight (8) comes down to the largest kept one (0.5): every new weight / 16
+    expect(terms.map((t) => [t.name, t.weight])).toEqual([
+      ['abs_pole_angle', -0.75],
+      ['square_cart_velocity', 0.5],
+    ]);
+    expect(termsOf('0.25 * np.square(cart_velocity)\n}', kept).map((t) => t.weight)).toEqual([-0.5, 0.25]); // smaller already: as written
+  });
+
   it('writes the next answer from those terms plus new ones of the model', async () => {
     const [c] = await new LocalBackend().generate(nextIterationMessages(first, previous, reflection.text), { n: 1, temperature: 1, seed: 11 });
-    expect(c!.text).toMatch(/^From the previous best reward: dropped action: flat at every evaluation; scaled square_cart_velocity down tenfold/);
+    expect(c!.text).toMatch(/^From the previous best reward: dropped action: flat at every evaluation; scaled square_cart_velocity down 500-fold: it drowned the others; then new terms, at the kept terms' scale/);
     const terms = writtenTerms(c!.text);
     expect(terms.map((t) => t.name)).toEqual(expect.arrayContaining(['abs_pole_angle', 'square_cart_velocity']));
     expect(terms.length).toBeGreaterThanOrEqual(2);

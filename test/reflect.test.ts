@@ -3,7 +3,7 @@ import { checkFailureText, executionErrorMessage, fill, initialMessages, keyedLi
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { diagnose, rankCorrelation, reflect, rewardFitnessCorrelation, round, seriesLine, subsample, type SampleOutcome } from '../src/reflect';
+import { diagnose, rankCorrelation, readSeries, reflect, rewardFitnessCorrelation, round, seriesLine, subsample, type SampleOutcome } from '../src/reflect';
 import { selectBest } from '../src/run/selection';
 import type { EvalPoint } from '../src/worker/protocol/index';
 
@@ -140,6 +140,14 @@ describe('statistics', () => {
     expect(round(123.456)).toBe(123);
     expect(round(0.0012345)).toBe(0.00123);
     expect(seriesLine({ name: 'speed', values: [1, 2.5, 3] })).toBe('speed: [1, 2.5, 3], Max: 3, Mean: 2.17, Min: 1');
+  });
+
+  it('reads the series back from a reflection, as the embedded model does', () => {
+    const text = ['Per-episode sums:', seriesLine({ name: 'fitness_score', values: [-1.5e-7, 2, 3] }), seriesLine({ name: 'abs_x', values: [0.5, 0.25, 1] }), 'Warning: x: [not, this]'].join('\n');
+    expect(readSeries(text)).toEqual([
+      { name: 'fitness_score', values: [-1.5e-7, 2, 3] },
+      { name: 'abs_x', values: [0.5, 0.25, 1] },
+    ]);
   });
 });
 

@@ -36,7 +36,7 @@ export function signatureArgs(signature: string): string[] {
 /** The model's terms inside the fixed function: the response as an LLM would send it. */
 export function rewardResponse(signature: string, written: string, steer: Steer | null = null): string {
   return [
-    ...(steer ? [`From the previous best reward: ${steer.notes.join('; ')}; then new terms.`, ''] : []),
+    ...(steer ? [`From the previous best reward: ${steer.notes.join('; ')}; then new terms, at the kept terms' scale.`, ''] : []),
     '```python',
     rewardFunction(signature, termsOf(written, steer?.terms)),
     '```',

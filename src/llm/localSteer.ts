@@ -2,13 +2,15 @@
  * How the embedded model takes the reflection's advice, as a larger model would read it: the
  * next answer starts from the previous best reward's terms (the assistant turn of the
  * conversation), with the components the reflection calls flat dropped, those it calls
- * dominating scaled down tenfold, those it calls negligible scaled up to a tenth of the
- * largest, and every sign turned when it says the reward pays against the task; the model then
- * adds terms of its own. The warnings are recognised by the shipped
- * sentences of src/prompts/lines.md, the one place they are written.
+ * dominating scaled down to the size of the rest, those it calls negligible scaled up to a tenth
+ * of the largest, and, when it says the reward pays against the task, the sign turned of the
+ * components that fell as fitness_score rose; the model then adds terms of its own, at the
+ * kept terms' scale (localTerms.ts). The warnings are recognised by the shipped sentences of
+ * src/prompts/lines.md, and the statistics by reflect.ts's reader: each written in one place.
  */
 import type { ChatMessage } from '../prompts';
 import { keyedLines } from '../prompts';
+import { rankCorrelation, readSeries } from '../reflect';
 import { writtenTerms, type Term } from './localTerms';
 
 /** A lines.md sentence as a pattern: each {{placeholder}} matches a value, captured under its name. */
@@ -35,37 +37,70 @@ export function steeredTerms(messages: ChatMessage[]): Steer | null {
   const flat = found('flat');
   const dominating = found('dominating');
   const negligible = found('negligible');
-  const opposed = sentence(t.anticorrelated).test(feedback);
+  const series = new Map(readSeries(feedback).map((s) => [s.name, s.values]));
   const notes: string[] = [];
-  const terms = previous
-    .filter((x) => {
-      if (flat.has(x.name)) notes.push(`dropped ${x.name}: flat at every evaluation`);
-      return !flat.has(x.name);
-    })
-    .map((x) => {
-      let weight = x.weight;
-      if (dominating.has(x.name)) {
-        weight /= 10;
-        notes.push(`scaled ${x.name} down tenfold: it drowned the others`);
+  const kept = previous.filter((x) => {
+    if (flat.has(x.name)) notes.push(`dropped ${x.name}: flat at every evaluation`);
+    return !flat.has(x.name);
+  });
+  // a component's size: its mean per episode over the evaluations
+  const size = (name: string) => {
+    const v = series.get(name);
+    return v?.length ? Math.abs(v.reduce((a, b) => a + b, 0) / v.length) : NaN;
+  };
+  const scaled = kept.map((x) => {
+    let weight = x.weight;
+    if (dominating.has(x.name)) {
+      // down to the size of the kept others together, in a round factor; tenfold when the
+      // statistics say nothing of them
+      const rest = kept.filter((o) => o !== x).reduce((a, o) => a + size(o.name), 0);
+      const ratio = size(x.name) / rest;
+      const factor = Number.isFinite(ratio) && ratio > 1 ? roundFactor(ratio) : 10;
+      weight /= factor;
+      notes.push(`scaled ${x.name} down ${factor === 10 ? 'tenfold' : `${factor}-fold`}: it drowned the others`);
+    }
+    const small = negligible.get(x.name);
+    if (small) {
+      // up to a tenth of the largest, in a round factor
+      const factor = roundFactor((0.1 * Math.abs(Number(small.largest_value))) / Math.abs(Number(small.value)));
+      if (Number.isFinite(factor) && factor > 1) {
+        weight *= factor;
+        notes.push(`scaled ${x.name} up ${factor}-fold: it was too small to matter beside ${small.largest}`);
       }
-      const small = negligible.get(x.name);
-      if (small) {
-        // up to a tenth of the largest, in a round factor
-        const factor = roundFactor((0.1 * Math.abs(Number(small.largest_value))) / Math.abs(Number(small.value)));
-        if (Number.isFinite(factor) && factor > 1) {
-          weight *= factor;
-          notes.push(`scaled ${x.name} up ${factor}-fold: it was too small to matter beside ${small.largest}`);
-        }
-      }
-      return { ...x, weight: opposed ? -weight : weight };
-    });
-  if (opposed) notes.push('turned every sign: the reward paid against the task');
+    }
+    return { ...x, weight };
+  });
+  const terms = sentence(t.anticorrelated).test(feedback) ? turnOpposed(scaled, series, notes) : scaled;
   if (!notes.length) notes.push('kept the previous best terms');
   return { terms, notes };
 }
 
-/** 1, 2 or 5 times a power of ten, at or below f. */
+/**
+ * The reward paid against the task: turn the sign of the components that fell as fitness_score
+ * rose over the evaluations, keep those that rose with it; every sign when none fell.
+ */
+function turnOpposed(terms: Term[], series: Map<string, number[]>, notes: string[]): Term[] {
+  const fitness = series.get('fitness_score');
+  const against = new Set(
+    terms
+      .filter((x) => {
+        const values = series.get(x.name);
+        const rho = fitness && values?.length === fitness.length ? rankCorrelation(values, fitness) : null;
+        return rho !== null && rho < 0;
+      })
+      .map((x) => x.name),
+  );
+  if (!against.size) {
+    notes.push('turned every sign: the reward paid against the task');
+    return terms.map((x) => ({ ...x, weight: -x.weight }));
+  }
+  notes.push(`turned the sign of ${[...against].join(', ')}: the reward paid against the task, and ${against.size > 1 ? 'these fell' : 'it fell'} as fitness_score rose`);
+  return terms.map((x) => (against.has(x.name) ? { ...x, weight: -x.weight } : x));
+}
+
+/** 1, 2 or 5 times a power of ten, at or below f (a hair over, for f's rounding: 499.99... is 500). */
 function roundFactor(f: number): number {
-  const p = 10 ** Math.floor(Math.log10(f));
-  return [5, 2, 1].map((m) => m * p).find((x) => x <= f)!;
+  const g = f * (1 + 1e-9);
+  const p = 10 ** Math.floor(Math.log10(g));
+  return [5, 2, 1].map((m) => m * p).find((x) => x <= g)!;
 }

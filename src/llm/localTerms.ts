@@ -89,16 +89,22 @@ function featureTerm(written: string): Term | null {
 
 /**
  * The model's terms as named components: one per feature, weights of a repeated term added, a
- * term whose weights cancel dropped; `base` (terms carried over from the previous best) first.
+ * term whose weights cancel dropped. `base` (terms carried over from the previous best) comes
+ * first, and the model's terms join it at its scale: their largest weight no larger than the
+ * base's, or a new term the model weighs up to 9.99 would undo the advice the base took.
  */
 export function termsOf(written: string, base: Term[] = []): Term[] {
+  const lines = written
+    .split('\n')
+    .map((line) => /^\s*(-?\d+(?:\.\d+)?) \* (.+)$/.exec(line))
+    .map((m) => (m ? { weight: Number(m[1]), term: featureTerm(m[2]!.trim()) } : null))
+    .filter((x): x is { weight: number; term: Term } => x?.term != null);
+  const largest = (ws: number[]) => Math.max(0, ...ws.map(Math.abs));
+  const scale = base.length && largest(lines.map((x) => x.weight)) > 0 ? Math.min(1, largest(base.map((t) => t.weight)) / largest(lines.map((x) => x.weight))) : 1;
   const terms = new Map<string, Term>(base.map((t) => [t.name, { ...t }]));
-  for (const line of written.split('\n')) {
-    const m = /^\s*(-?\d+(?:\.\d+)?) \* (.+)$/.exec(line);
-    const term = m && featureTerm(m[2]!.trim());
-    if (!term) continue;
+  for (const { weight, term } of lines) {
     const t = terms.get(term.name) ?? term;
-    t.weight += Number(m[1]);
+    t.weight += weight * scale;
     terms.set(term.name, t);
   }
   const kept = [...terms.values()].filter((t) => Math.abs(t.weight) > 1e-9);
