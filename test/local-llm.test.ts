@@ -10,9 +10,10 @@ import { LocalBackend, rewardResponse, signatureArgs, signatureFrom } from '../s
 import { steeredTerms } from '../src/llm/localSteer';
 import { localModelFile } from '../src/llm/localModels';
 import { componentsGrammar, termsOf, writtenTerms } from '../src/llm/localTerms';
-import { initialMessages, nextIterationMessages, promptEnv } from '../src/prompts';
+import { initialMessages, nextIterationMessages, promptEnv, type ChatMessage } from '../src/prompts';
 import { reflect } from '../src/reflect';
 import { PythonWorker } from '../src/worker/client';
+import { responseFile, runPaths } from '../src/run/layout';
 import { Run } from '../src/run/run';
 import { configsDir, envsDir, tempDir } from './helpers';
 
@@ -196,25 +197,41 @@ describe('the other embedded model', () => {
 });
 
 describe('the loop with the local model', () => {
-  it('runs an iteration end to end: every sample passes its checks and trains', async () => {
+  it('runs two iterations end to end: every sample passes its checks and trains, and the reflection steers the second', async () => {
     const dir = tempDir('se-local-run-');
     const run = Run.create(path.join(configsDir, 'cartpole.yml'), {
       cwd: dir,
       dir: path.join(dir, 'run'),
       worker,
-      overrides: { backend: 'local', iterations: 1, samples: 2, timesteps: 2048 },
+      overrides: { backend: 'local', iterations: 2, samples: 2, timesteps: 2048 },
     });
     await run.runAll();
     expect(run.record).toMatchObject({ status: 'done', backend: 'local', model: 'gemma-3-270m' });
-    const samples = run.samples(0);
-    expect(samples).toHaveLength(2);
-    for (const s of samples) {
-      expect(s.answers).toBe(1); // no fix was needed
-      expect(s.failure).toBeNull();
-      expect(['trained', 'duplicate']).toContain(s.status);
+    for (const i of [0, 1]) {
+      const samples = run.samples(i);
+      expect(samples).toHaveLength(2);
+      for (const s of samples) {
+        expect(s.answers).toBe(1); // no fix was needed
+        expect(s.failure).toBeNull();
+        expect(['trained', 'duplicate']).toContain(s.status);
+      }
     }
     expect(run.record.best).not.toBeNull();
     expect(run.record.final!.episodes).toBe(10);
-    expect(fs.readFileSync(path.join(run.dir, 'iteration_0', 'feedback.md'), 'utf8')).toMatch(/fitness_score: \[/);
+    // iteration 1 was asked with iteration 0's best answer and its reflection ...
+    const feedback = fs.readFileSync(runPaths.feedback(run.dir, 0), 'utf8');
+    expect(feedback).toMatch(/fitness_score: \[/);
+    const messages = JSON.parse(fs.readFileSync(runPaths.messages(run.dir, 1), 'utf8')) as ChatMessage[];
+    const best0 = run.iteration(0)!.best!.sample;
+    expect(messages.at(-2)).toEqual({ role: 'assistant', content: fs.readFileSync(responseFile(run.dir, 0, best0, 0), 'utf8') });
+    expect(messages.at(-1)!.content).toContain(feedback.trim());
+    // ... and each of its answers starts from that reward's terms as the reflection advised
+    const steer = steeredTerms(messages)!;
+    expect(steer.terms.length).toBeGreaterThan(0);
+    for (const j of [0, 1]) {
+      const answer = fs.readFileSync(responseFile(run.dir, 1, j, 0), 'utf8');
+      expect(answer.startsWith(`From the previous best reward: ${steer.notes.join('; ')}`), answer).toBe(true);
+      expect(writtenTerms(answer).map((t) => t.name)).toEqual(expect.arrayContaining(steer.terms.map((t) => t.name)));
+    }
   });
 });

@@ -95,13 +95,19 @@ async function runAll(page: Page, timeoutMs: number): Promise<{ waiting: boolean
   // the kernel started and connected: its name and Idle in the status bar or the toolbar
   await page.waitForFunction(() => /Stable Eureka \(TypeScript\)( \| )?Idle|Kernel status: Idle/i.test(document.body.innerText) || document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle', null, { timeout: 120_000 });
   await page.waitForTimeout(1000);
-  await menu(page, 'Run', 'Run All Cells');
-  await page
-    .waitForFunction(() => [...document.querySelectorAll('.jp-InputPrompt')].some((p) => p.textContent?.includes('*')), null, { timeout: 30_000 })
-    .catch(async (e: unknown) => {
+  // on a loaded machine a menu click can land before the menu is ready and do nothing: press
+  // again while no cell has run or queued (a prompt shows `*` or an execution count once it has)
+  for (let attempt = 1; ; attempt++) {
+    await menu(page, 'Run', 'Run All Cells');
+    const started = await page
+      .waitForFunction(() => [...document.querySelectorAll('.jp-InputPrompt')].some((p) => /\*|\d/.test(p.textContent ?? '')), null, { timeout: 30_000 })
+      .then(() => true, () => false);
+    if (started) break;
+    if (attempt === 3) {
       await shot(page, 'run-all-did-not-start');
-      throw e;
-    });
+      throw new Error('Run All did not start a cell in three tries of 30 s');
+    }
+  }
   const samples: { waiting: boolean; status: string | null }[] = [];
   const started = Date.now();
   for (;;) {
