@@ -118,6 +118,20 @@ describe('the reflection steers the embedded model', () => {
     expect(steer.notes).toEqual(['scaled square_cart_velocity up 500-fold: it was too small to matter beside abs_pole_angle']);
   });
 
+  it('leaves a negligible change term at its weight: its sum over an episode says nothing of its size', () => {
+    const withChange = rewardResponse(signature, '0.50 * np.abs(pole_angle)\n1.00 * np.abs(cart_position)\n2.00 * change(np.square(cart_velocity))\n}');
+    const telescoped = [1, 2, 3].map((k) => point(1000 * k, 10 * k, { abs_pole_angle: 5 * k, abs_cart_position: k, change_square_cart_velocity: 0.001 * k }));
+    const r = reflect({ sample: 0, code: (extractReward(withChange) as { code: string }).code, evals: telescoped }, [])!;
+    expect(r.warnings.join('\n')).toMatch(/`change_square_cart_velocity` .* is under a hundredth/);
+    const steer = steeredTerms(nextIterationMessages(first, withChange, r.text))!;
+    expect(steer.terms.map((t) => [t.name, t.weight])).toEqual([
+      ['abs_pole_angle', 0.5],
+      ['abs_cart_position', 1],
+      ['change_square_cart_velocity', 2],
+    ]);
+    expect(steer.notes).toEqual(['kept the previous best terms']);
+  });
+
   it('turns the sign only of the components that fell as fitness rose, when the reward pays against the task', () => {
     // episodes whose reward falls as their fitness rises; abs_pole_angle falls over training as fitness rises
     const episodes = (k: number) => [0, 1, 2, 3].map((i) => ({ seed: i, reward: -(10 * k + i), fitness: 10 * k + i, length: 10 }));

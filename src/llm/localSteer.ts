@@ -3,7 +3,7 @@
  * next answer starts from the previous best reward's terms (the assistant turn of the
  * conversation), with the components the reflection calls flat dropped, those it calls
  * dominating scaled down to the size of the rest, those it calls negligible scaled up to a tenth
- * of the largest, and, when it says the reward pays against the task, the sign turned of the
+ * of the largest (but a change since the previous step, whose sum is no measure of it), and, when it says the reward pays against the task, the sign turned of the
  * components that fell as fitness_score rose; the model then adds terms of its own, at the
  * kept terms' scale (localTerms.ts). The warnings are recognised by the shipped sentences of
  * src/prompts/lines.md, and the statistics by reflect.ts's reader: each written in one place.
@@ -60,7 +60,9 @@ export function steeredTerms(messages: ChatMessage[]): Steer | null {
       notes.push(`scaled ${x.name} down ${factor === 10 ? 'tenfold' : `${factor}-fold`}: it drowned the others`);
     }
     const small = negligible.get(x.name);
-    if (small) {
+    // a change sums to about its last value less its first over an episode, whatever its size
+    // at each step: a small sum says nothing of its scale, and scaling it up blew it up
+    if (small && !x.tracks) {
       // up to a tenth of the largest, in a round factor
       const factor = roundFactor((0.1 * Math.abs(Number(small.largest_value))) / Math.abs(Number(small.value)));
       if (Number.isFinite(factor) && factor > 1) {
