@@ -2,7 +2,7 @@
  * How the embedded model takes the reflection's advice, as a larger model would read it: the
  * next answer starts from the previous best reward's terms (the assistant turn of the
  * conversation), with the components the reflection calls flat dropped, those it calls
- * dominating scaled down to the size of the rest, those it calls negligible scaled up to a tenth
+ * dominating scaled down to the size of the rest (at most a hundredfold), those it calls negligible scaled up to a tenth
  * of the largest (but a change since the previous step, whose sum is no measure of it), and, when it says the reward pays against the task, the sign turned of the
  * components that fell as fitness_score rose; the model then adds terms of its own, at the
  * kept terms' scale (localTerms.ts). The warnings are recognised by the shipped sentences of
@@ -51,11 +51,12 @@ export function steeredTerms(messages: ChatMessage[]): Steer | null {
   const scaled = kept.map((x) => {
     let weight = x.weight;
     if (dominating.has(x.name)) {
-      // down to the size of the kept others together, in a round factor; tenfold when the
-      // statistics say nothing of them
+      // down to the size of the kept others together, in a round factor, and at most a
+      // hundredfold (a rest that small is no scale to aim at: 2150 beside 0.0001 asked for
+      // twenty millionfold); tenfold when the statistics say nothing of them
       const rest = kept.filter((o) => o !== x).reduce((a, o) => a + size(o.name), 0);
       const ratio = size(x.name) / rest;
-      const factor = Number.isFinite(ratio) && ratio > 1 ? roundFactor(ratio) : 10;
+      const factor = Number.isFinite(ratio) && ratio > 1 ? Math.min(100, roundFactor(ratio)) : 10;
       weight /= factor;
       notes.push(`scaled ${x.name} down ${factor === 10 ? 'tenfold' : `${factor}-fold`}: it drowned the others`);
     }
