@@ -2,7 +2,8 @@
 // env at a small budget, over several seeds, once as shipped and once with every iteration
 // asked the first prompt again (no previous reward, no reflection); best fitness per iteration.
 // Every sample trains to the full budget (selection: full), so both arms are judged alike.
-//   [BENCH_SEEDS=0,1,2,3,4] [BENCH_LOCAL_MODEL=name] node bench/run.mjs reflection [env, default mountain_car_continuous]
+//   [BENCH_SEEDS=0,1,2,3,4] [BENCH_LOCAL_MODEL=name] [BENCH_ARMS=with,without] node bench/run.mjs reflection [env, default mountain_car_continuous]
+// (BENCH_ARMS=with reruns only the arm that a change of the steer can move)
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -56,8 +57,9 @@ async function loop(api, worker, env, seed, reflection) {
 export async function reflectionBench(api, env = 'mountain_car_continuous', seeds) {
   const worker = await api.PythonWorker.start({ maxJobs: 2 });
   const rows = [];
+  const arms = (process.env.BENCH_ARMS || 'with,without').split(',').map((a) => a.trim() === 'with');
   for (const seed of seeds) {
-    for (const reflection of [true, false]) rows.push({ seed, reflection, ...(await loop(api, worker, env, seed, reflection)) });
+    for (const reflection of arms) rows.push({ seed, reflection, ...(await loop(api, worker, env, seed, reflection)) });
   }
   await worker.shutdown();
   const { iterations } = api.DEMO;
@@ -68,7 +70,7 @@ export async function reflectionBench(api, env = 'mountain_car_continuous', seed
   for (const r of rows) {
     console.log(`| ${r.seed} | ${r.reflection ? 'with' : 'without'} | ${r.best.map((f) => f.toFixed(1)).join(' | ')} | ${soFar(r.best).toFixed(1)} | ${r.final.toFixed(1)} | ${r.terms} |`);
   }
-  for (const reflection of [true, false]) {
+  for (const reflection of arms) {
     const mine = rows.filter((r) => r.reflection === reflection);
     const mean = (xs) => (xs.reduce((a, x) => a + x, 0) / xs.length).toFixed(1);
     const perIt = Array.from({ length: iterations }, (_, i) => mean(mine.map((r) => r.best[i])));
