@@ -57,7 +57,10 @@ async function loop(api, worker, env, seed, reflection) {
 export async function reflectionBench(api, env = 'mountain_car_continuous', seeds) {
   const worker = await api.PythonWorker.start({ maxJobs: 2 });
   const rows = [];
-  const arms = (process.env.BENCH_ARMS || 'with,without').split(',').map((a) => a.trim() === 'with');
+  const arms = (process.env.BENCH_ARMS || 'with,without').split(',').map((a) => {
+    if (a.trim() !== 'with' && a.trim() !== 'without') throw new Error(`BENCH_ARMS: '${a}' is neither 'with' nor 'without'`);
+    return a.trim() === 'with';
+  });
   for (const seed of seeds) {
     for (const reflection of arms) rows.push({ seed, reflection, ...(await loop(api, worker, env, seed, reflection)) });
   }

@@ -2,9 +2,10 @@
  * How the embedded model takes the reflection's advice, as a larger model would read it: the
  * next answer starts from the previous best reward's terms (the assistant turn of the
  * conversation), with the components the reflection calls flat dropped, those it calls
- * dominating scaled down to the size of the rest (at most a hundredfold), those it calls negligible scaled up to a tenth
- * of the largest (but a change since the previous step, whose sum is no measure of it), and, when it says the reward pays against the task, the sign turned of the
- * components that fell as fitness_score rose; the model then adds terms of its own, at the
+ * dominating scaled down to the size of the rest (at most a hundredfold), those it calls
+ * negligible scaled up to a tenth of the largest (but a change since the previous step, whose
+ * sum is no measure of it), and, when it says the reward pays against the task, the sign turned
+ * of the components that fell as fitness_score rose; the model then adds terms of its own, at the
  * kept terms' scale (localTerms.ts). The warnings are recognised by the shipped sentences of
  * src/prompts/lines.md, and the statistics by reflect.ts's reader: each written in one place.
  */
@@ -58,7 +59,7 @@ export function steeredTerms(messages: ChatMessage[]): Steer | null {
       const ratio = size(x.name) / rest;
       const factor = Number.isFinite(ratio) && ratio > 1 ? Math.min(100, roundFactor(ratio)) : 10;
       weight /= factor;
-      notes.push(`scaled ${x.name} down ${factor === 10 ? 'tenfold' : `${factor}-fold`}: it drowned the others`);
+      notes.push(`scaled ${x.name} down ${factor}-fold: it drowned the others`);
     }
     const small = negligible.get(x.name);
     // a change sums to about its last value less its first over an episode, whatever its size
@@ -73,32 +74,30 @@ export function steeredTerms(messages: ChatMessage[]): Steer | null {
     }
     return { ...x, weight };
   });
-  const terms = sentence(t.anticorrelated).test(feedback) ? turnOpposed(scaled, series, notes) : scaled;
+  const opposed = sentence(t.anticorrelated).test(feedback) ? turnOpposed(scaled, series) : null;
+  if (opposed) notes.push(opposed.note);
   if (!notes.length) notes.push('kept the previous best terms');
-  return { terms, notes };
+  return { terms: opposed?.terms ?? scaled, notes };
 }
 
 /**
  * The reward paid against the task: turn the sign of the components that fell as fitness_score
  * rose over the evaluations, keep those that rose with it; every sign when none fell.
  */
-function turnOpposed(terms: Term[], series: Map<string, number[]>, notes: string[]): Term[] {
+function turnOpposed(terms: Term[], series: Map<string, number[]>): { terms: Term[]; note: string } {
   const fitness = series.get('fitness_score');
-  const against = new Set(
-    terms
-      .filter((x) => {
-        const values = series.get(x.name);
-        const rho = fitness && values?.length === fitness.length ? rankCorrelation(values, fitness) : null;
-        return rho !== null && rho < 0;
-      })
-      .map((x) => x.name),
-  );
-  if (!against.size) {
-    notes.push('turned every sign: the reward paid against the task');
-    return terms.map((x) => ({ ...x, weight: -x.weight }));
-  }
-  notes.push(`turned the sign of ${[...against].join(', ')}: the reward paid against the task, and ${against.size > 1 ? 'these fell' : 'it fell'} as fitness_score rose`);
-  return terms.map((x) => (against.has(x.name) ? { ...x, weight: -x.weight } : x));
+  const fell = (x: Term) => {
+    const values = series.get(x.name);
+    const rho = fitness && values?.length === fitness.length ? rankCorrelation(values, fitness) : null;
+    return rho !== null && rho < 0;
+  };
+  const against = terms.filter(fell).map((x) => x.name);
+  const turned = (x: Term) => ({ ...x, weight: -x.weight });
+  if (!against.length) return { terms: terms.map(turned), note: 'turned every sign: the reward paid against the task' };
+  return {
+    terms: terms.map((x) => (against.includes(x.name) ? turned(x) : x)),
+    note: `turned the sign of ${against.join(', ')}: the reward paid against the task, and ${against.length > 1 ? 'these fell' : 'it fell'} as fitness_score rose`,
+  };
 }
 
 /** 1, 2 or 5 times a power of ten, at or below f (a hair over, for f's rounding: 499.99... is 500). */

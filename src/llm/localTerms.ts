@@ -100,7 +100,8 @@ export function termsOf(written: string, base: Term[] = []): Term[] {
     .map((m) => (m ? { weight: Number(m[1]), term: featureTerm(m[2]!.trim()) } : null))
     .filter((x): x is { weight: number; term: Term } => x?.term != null);
   const largest = (ws: number[]) => Math.max(0, ...ws.map(Math.abs));
-  const scale = base.length && largest(lines.map((x) => x.weight)) > 0 ? Math.min(1, largest(base.map((t) => t.weight)) / largest(lines.map((x) => x.weight))) : 1;
+  const largestNew = largest(lines.map((x) => x.weight));
+  const scale = base.length && largestNew > 0 ? Math.min(1, largest(base.map((t) => t.weight)) / largestNew) : 1;
   const terms = new Map<string, Term>(base.map((t) => [t.name, { ...t }]));
   for (const { weight, term } of lines) {
     const t = terms.get(term.name) ?? term;
